@@ -1,0 +1,16 @@
+"""A grounded career advisor for the product-management ladder."""
+
+import os
+
+# Set before onnxruntime, chromadb, gradio or huggingface_hub are imported anywhere in the
+# process: each of them phones home at import or first use, which on an offline machine costs
+# seconds of timeouts and leaks usage data elsewhere. setdefault lets a user override them.
+for _name, _value in (
+    ("ORT_DISABLE_TELEMETRY", "1"),
+    ("HF_HUB_OFFLINE", "1"),
+    ("GRADIO_ANALYTICS_ENABLED", "False"),
+    ("ANONYMIZED_TELEMETRY", "False"),
+):
+    os.environ.setdefault(_name, _value)
+
+__version__ = "0.1.0"

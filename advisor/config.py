@@ -1,0 +1,37 @@
+"""The one typed settings object; the only place that reads the environment."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BackendName = Literal["auto", "local", "openai", "openai-compatible", "extractive"]
+
+
+class Settings(BaseSettings):
+    """Advisor settings, read from ADVISOR_* environment variables and a .env file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ADVISOR_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of source documents (.md/.txt).")
+    index_dir: Path = Field(Path("index"), description="Folder of the embedded Chroma store.")
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (http://host:port) used instead of index_dir."
+    )
+    collection: str = Field("career_guide", description="Chroma collection name.")
+    llm: BackendName = Field("auto", description="Language-model backend.")
+    llm_model: str | None = Field(None, description="Model name for openai/openai-compatible.")
+    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    scope_threshold: float = Field(
+        0.42,
+        ge=0.0,
+        le=1.0,
+        description="Minimum relevance of the best passage; below it the question is refused.",
+    )
+    max_question_chars: int = Field(
+        1000, ge=10, description="Longest question accepted, in characters."
+    )
+    show_progress: bool = Field(True, description="Show a progress bar while embedding.")

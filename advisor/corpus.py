@@ -1,0 +1,77 @@
+"""Reading the corpus folder: every .md/.txt file, with a content hash for incremental indexing."""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.errors import CorpusError
+
+SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One corpus file's text, named by its path relative to the corpus folder."""
+
+    name: str
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class CorpusLoad:
+    """The documents that could be read, and the files skipped with the reason why."""
+
+    documents: list[SourceDocument] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_corpus(corpus_dir: Path) -> CorpusLoad:
+    """Read every .md/.txt file under corpus_dir; unreadable files are skipped, not fatal."""
+    if not corpus_dir.exists():
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} does not exist.",
+            "Create it and put the career guide (.md or .txt) in it, or set ADVISOR_CORPUS_DIR.",
+        )
+    if not corpus_dir.is_dir():
+        raise CorpusError(
+            f"The corpus path {corpus_dir} is not a folder.",
+            "Point ADVISOR_CORPUS_DIR (or --corpus) at a folder of .md or .txt files.",
+        )
+    paths = sorted(
+        p
+        for p in corpus_dir.rglob("*")
+        if p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md" and p.is_file()
+    )
+    load = CorpusLoad()
+    for path in paths:
+        name = path.relative_to(corpus_dir).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            load.skipped.append((name, _reason(exc)))
+            continue
+        if not text.strip():
+            load.skipped.append((name, "the file is empty"))
+            continue
+        load.documents.append(SourceDocument(name=name, text=text))
+    if not load.documents:
+        detail = "; ".join(f"{n}: {r}" for n, r in load.skipped)
+        raise CorpusError(
+            f"The corpus folder {corpus_dir} holds no readable .md or .txt document"
+            + (f" ({detail})." if detail else "."),
+            "Add the career guide (or your own ladder) as UTF-8 .md/.txt files and run "
+            "`advisor index` again.",
+        )
+    return load
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,208 @@
+"""The career ladder, parsed from the corpus: ordered roles, their items, and their names.
+
+Nothing here knows the product-management guide: a level is any section whose heading is
+numbered ("3. Senior Product Manager"), its names come from the heading and from short
+parentheticals in its text ("(SPM)"), and extra aliases may be listed in corpus/aliases.toml.
+"""
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from advisor.errors import UnknownRoleError
+from advisor.models import Passage, PassageKind
+
+ALIASES_FILE = "aliases.toml"
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_LINK_WORDS = {"of", "and", "the", "for", "&"}
+# Words that, right after a bare qualifier, show it is a verb or adjective in the sentence
+# ("lead a team", "senior leadership") rather than a role name ("I'm a senior").
+_NOT_A_ROLE_AFTER = {"a", "an", "the", "my", "your", "our", "their", "team", "teams", "people"}
+
+
+def normalize(text: str) -> str:
+    """Lowercase, unify hyphens/quotes, collapse spaces: the form names are matched in."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"[-‐‑–—_/]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class Role:
+    """One level of the ladder with what the corpus says about it."""
+
+    level: int
+    section: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    weak_aliases: list[str] = field(default_factory=list)
+    overview: list[Passage] = field(default_factory=list)
+    responsibilities: list[Passage] = field(default_factory=list)
+    skills: list[Passage] = field(default_factory=list)
+
+    def items(self, kind: PassageKind) -> list[Passage]:
+        if kind is PassageKind.RESPONSIBILITY:
+            return self.responsibilities
+        if kind is PassageKind.SKILL:
+            return self.skills
+        return self.overview
+
+
+@dataclass(frozen=True)
+class RoleMention:
+    role: Role
+    start: int
+    alias: str
+
+
+class CareerLadder:
+    """Roles in ladder order (entry first), with name lookup."""
+
+    def __init__(self, roles: list[Role]) -> None:
+        self.roles = sorted(roles, key=lambda r: r.level)
+        self._patterns: list[tuple[re.Pattern[str], Role, str, bool]] = []
+        for role in self.roles:
+            for alias in role.aliases:
+                self._patterns.append((_alias_pattern(alias), role, alias, False))
+            for alias in role.weak_aliases:
+                self._patterns.append((_alias_pattern(alias), role, alias, True))
+        # Longest alias first, so "senior product manager" wins over "product manager".
+        self._patterns.sort(key=lambda t: -len(t[2]))
+
+    @classmethod
+    def from_passages(
+        cls, passages: list[Passage], extra_aliases: dict[int, list[str]] | None = None
+    ) -> "CareerLadder":
+        by_level: dict[int, list[Passage]] = {}
+        for p in passages:
+            if p.level is not None:
+                by_level.setdefault(p.level, []).append(p)
+        headings = {lvl: ps[0].section for lvl, ps in by_level.items()}
+        common = _common_words(list(headings.values()))
+        roles = []
+        for level, ps in sorted(by_level.items()):
+            role = Role(level=level, section=headings[level], name=_display_name(headings[level]))
+            for p in sorted(ps, key=lambda p: p.order):
+                role.items(p.kind).append(p)
+            strong, weak = _aliases(role, common)
+            strong |= {normalize(a) for a in (extra_aliases or {}).get(level, [])}
+            role.aliases = sorted(strong)
+            role.weak_aliases = sorted(weak - strong)
+            roles.append(role)
+        return cls(roles)
+
+    def __len__(self) -> int:
+        return len(self.roles)
+
+    def by_level(self, level: int) -> Role | None:
+        return next((r for r in self.roles if r.level == level), None)
+
+    def next_role(self, role: Role) -> Role | None:
+        higher = [r for r in self.roles if r.level > role.level]
+        return higher[0] if higher else None
+
+    def previous_role(self, role: Role) -> Role | None:
+        lower = [r for r in self.roles if r.level < role.level]
+        return lower[-1] if lower else None
+
+    def mentions(self, text: str) -> list[RoleMention]:
+        """Roles named in free text, in order of appearance (each span matched once)."""
+        norm = normalize(text)
+        taken: list[tuple[int, int]] = []
+        found: list[RoleMention] = []
+        for pattern, role, alias, weak in self._patterns:
+            for m in pattern.finditer(norm):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                if weak and _next_word(norm, m.end()) in _NOT_A_ROLE_AFTER:
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append(RoleMention(role, m.start(), alias))
+        return sorted(found, key=lambda m: m.start)
+
+    def resolve(self, name: str) -> Role:
+        """The role a user-typed name denotes; UnknownRoleError lists the known roles."""
+        norm = normalize(name)
+        for role in self.roles:
+            if norm in role.aliases or norm in role.weak_aliases or norm == str(role.level):
+                return role
+        mentioned = {m.role.level: m.role for m in self.mentions(name)}
+        if len(mentioned) == 1:
+            return next(iter(mentioned.values()))
+        raise UnknownRoleError(f"'{name}' is not a role in the career guide.", self.known_roles())
+
+    def known_roles(self) -> str:
+        names = "; ".join(f"{r.name} ({', '.join(_short(r))})" for r in self.roles)
+        return f"Known roles, entry level first: {names}."
+
+
+def load_extra_aliases(corpus_dir: Path) -> dict[int, list[str]]:
+    """Aliases from corpus/aliases.toml: `[aliases]` with level numbers as keys."""
+    path = corpus_dir / ALIASES_FILE
+    if not path.is_file():
+        return {}
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    table = data.get("aliases", {})
+    return {int(k): [str(a) for a in v] for k, v in table.items()}
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:s|'s|s')?(?![a-z0-9])")
+
+
+def _next_word(text: str, end: int) -> str:
+    rest = text[end:].split()
+    return rest[0] if rest else ""
+
+
+def _display_name(heading: str) -> str:
+    name = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", heading, flags=re.IGNORECASE)
+    paren = _PAREN.search(name)
+    if paren and len(paren.group(1).split()) >= 2:
+        return paren.group(1).strip()
+    return _PAREN.sub("", name).strip()
+
+
+def _names(role: Role) -> list[str]:
+    """The names a heading gives its role, split on '/' and parentheses."""
+    bare = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", role.section, flags=re.I)
+    parts = re.split(r"[/()]", bare)
+    names = [p.strip() for p in parts if p.strip()]
+    # Short parentheticals in the role's own text are names too: "(APM)", "(VP of Product)".
+    for p in role.overview[:1]:
+        names += [m.strip() for m in _PAREN.findall(p.text) if len(m.split()) <= 4]
+    return names
+
+
+def _common_words(headings: list[str]) -> set[str]:
+    """Words that most level headings share ('product', 'manager'): the ladder's job family."""
+    counts = Counter(w for h in headings for w in set(normalize(h).split()))
+    return {w for w, c in counts.items() if c > len(headings) / 2 and w.isalpha()}
+
+
+def _aliases(role: Role, common: set[str]) -> tuple[set[str], set[str]]:
+    strong: set[str] = set()
+    weak: set[str] = set()
+    family = [w for w in ("product", "manager") if w in common] or sorted(common)
+    family_acronym = "".join(w[0] for w in family)
+    for name in _names(role):
+        norm = normalize(name)
+        strong.add(norm)
+        words = [w for w in norm.split() if w not in _LINK_WORDS]
+        if len(words) >= 2:
+            strong.add("".join(w[0] for w in words))  # Associate Product Manager -> apm
+        if not all(w in norm.split() for w in family):
+            continue  # "VP of Product", "CPO": no qualifier + job-family form to derive
+        qualifier = [w for w in norm.split() if w not in common and w not in _LINK_WORDS]
+        if qualifier and len(family) >= 2:
+            strong.add(" ".join([*qualifier, family_acronym]))  # senior pm, lead pm
+            weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
+    return strong, weak
+
+
+def _short(role: Role) -> list[str]:
+    """Names worth listing in a hint: abbreviations the text uses, then bare qualifiers."""
+    abbreviations = [n for n in _names(role) if n.isupper() and " " not in n]
+    return list(dict.fromkeys([*abbreviations, *role.weak_aliases])) or [normalize(role.name)]

@@ -1,0 +1,161 @@
+"""Turning a document into passages that respect its structure.
+
+A section is the text under a heading; within it each bullet is one passage and each paragraph is
+one passage (long paragraphs are split between sentences, never inside one). Bullets take their
+kind (responsibility, skill) from the lead-in line that introduces them, so any ladder written as
+"heading, lead-in ending with ':', bullets" parses the same way.
+"""
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from advisor.corpus import SourceDocument
+from advisor.models import Passage, PassageKind
+
+PARSER_VERSION = "1"
+INTRODUCTION = "Introduction"
+MAX_PARAGRAPH_WORDS = 90
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
+_LEVEL = re.compile(r"^(?:(?:level|l)\s*)?(?P<n>\d{1,2})\s*[.):\-–]\s+\S", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+_SKILL_LEAD = re.compile(r"\bskill|competenc|abilit", re.IGNORECASE)
+_RESPONSIBILITY_LEAD = re.compile(
+    r"responsib|dut(?:y|ies)|involve|include|expected to|\brole\b|you will|you'll", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str  # "heading" | "bullet" | "lead" | "paragraph"
+    text: str
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences on terminal punctuation followed by a capitalised word."""
+    parts = _SENTENCE_END.split(text.strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def heading_level(heading: str) -> int | None:
+    """The ladder position a heading declares ("3. Senior PM", "Level 3: ..."), if any."""
+    match = _LEVEL.match(heading)
+    return int(match.group("n")) if match else None
+
+
+def parse_document(doc: SourceDocument) -> list[Passage]:
+    """All passages of one document, in reading order."""
+    passages: list[Passage] = []
+    section = INTRODUCTION
+    lead_kind = PassageKind.OVERVIEW
+    seen: dict[str, int] = {}
+    for block in _blocks(doc.text):
+        if block.kind == "heading":
+            section, lead_kind = block.text, PassageKind.OVERVIEW
+            continue
+        if block.kind == "lead":
+            lead_kind = _lead_kind(block.text)
+            if len(block.text.split()) <= 4:
+                continue  # a bare label such as "Skills to develop:" carries no content
+            pieces, kind = _paragraph_pieces(block.text), PassageKind.OVERVIEW
+        elif block.kind == "bullet":
+            pieces, kind = [block.text], lead_kind
+        else:
+            pieces, kind = _paragraph_pieces(block.text), PassageKind.OVERVIEW
+        for text in pieces:
+            key = f"{doc.name}\x1f{section}\x1f{text}"
+            seen[key] = seen.get(key, 0) + 1
+            passages.append(
+                Passage(
+                    id=hashlib.sha1(f"{key}\x1f{seen[key]}".encode()).hexdigest()[:20],
+                    source=doc.name,
+                    section=section,
+                    text=text,
+                    kind=kind,
+                    level=heading_level(section),
+                    title=_bullet_title(text) if block.kind == "bullet" else None,
+                    order=len(passages),
+                )
+            )
+    return passages
+
+
+def embedding_text(passage: Passage) -> str:
+    """What is embedded: the passage in the context of its section heading."""
+    return f"{passage.section}. {passage.text}"
+
+
+def _blocks(text: str) -> Iterator[_Block]:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    paragraph: list[str] = []
+
+    def flush() -> Iterator[_Block]:
+        if paragraph:
+            joined = " ".join(s.strip() for s in paragraph)
+            paragraph.clear()
+            yield _Block("lead" if joined.endswith(":") else "paragraph", joined)
+
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            yield from flush()
+            continue
+        md = _MD_HEADING.match(raw)
+        bullet = _BULLET.match(raw)
+        if md:
+            yield from flush()
+            yield _Block("heading", md.group("text").strip())
+        elif bullet:
+            yield from flush()
+            yield _Block("bullet", bullet.group("text").strip())
+        elif not paragraph and _is_plain_heading(line, lines, i):
+            yield _Block("heading", line)
+        else:
+            paragraph.append(line)
+    yield from flush()
+
+
+def _is_plain_heading(line: str, lines: list[str], i: int) -> bool:
+    """A short standalone line without closing punctuation, e.g. '2. Mid-Level PM'."""
+    before_blank = i == 0 or not lines[i - 1].strip()
+    after_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+    return (
+        before_blank
+        and after_blank
+        and len(line.split()) <= 14
+        and not line.endswith((".", "!", "?", ":", ",", ";"))
+    )
+
+
+def _lead_kind(text: str) -> PassageKind:
+    # Only the sentence that introduces the list decides: "After refining your skills, you'll
+    # move into a PM role. Your role will involve:" introduces responsibilities, not skills.
+    text = split_sentences(text)[-1]
+    if _SKILL_LEAD.search(text):
+        return PassageKind.SKILL
+    if _RESPONSIBILITY_LEAD.search(text):
+        return PassageKind.RESPONSIBILITY
+    return PassageKind.OVERVIEW
+
+
+def _bullet_title(text: str) -> str | None:
+    head, sep, _ = text.partition(":")
+    return head.strip() if sep and 0 < len(head.split()) <= 6 else None
+
+
+def _paragraph_pieces(text: str) -> list[str]:
+    if len(text.split()) <= MAX_PARAGRAPH_WORDS:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    for sentence in split_sentences(text):
+        if current and len(" ".join([*current, sentence]).split()) > MAX_PARAGRAPH_WORDS:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
