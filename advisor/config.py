@@ -26,10 +26,16 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name for openai/openai-compatible.")
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     scope_threshold: float = Field(
-        0.42,
+        0.40,
         ge=0.0,
         le=1.0,
-        description="Minimum relevance of the best passage; below it the question is refused.",
+        description="Minimum similarity of the question's topic to some sentence of the guide.",
+    )
+    scope_unknown_threshold: float = Field(
+        0.50,
+        ge=0.0,
+        le=1.0,
+        description="The same minimum when the topic has words the guide never uses.",
     )
     max_question_chars: int = Field(
         1000, ge=10, description="Longest question accepted, in characters."

@@ -185,7 +185,7 @@ def _common_words(headings: list[str]) -> set[str]:
 def _aliases(role: Role, common: set[str]) -> tuple[set[str], set[str]]:
     strong: set[str] = set()
     weak: set[str] = set()
-    family = [w for w in ("product", "manager") if w in common] or sorted(common)
+    family: list[str] = [w for w in ("product", "manager") if w in common] or sorted(common)
     family_acronym = "".join(w[0] for w in family)
     for name in _names(role):
         norm = normalize(name)

@@ -36,7 +36,9 @@ class Citation(BaseModel):
     score: float
 
 
-Grounding = Literal["extractive", "generated", "generated+trimmed", "extractive-fallback", "refused"]
+Grounding = Literal[
+    "extractive", "generated", "generated+trimmed", "extractive-fallback", "refused"
+]
 
 
 class Answer(BaseModel):

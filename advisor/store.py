@@ -5,6 +5,7 @@ vector store (a plain `VectorStoreIndex.from_vector_store` works on it); dense q
 collection directly, which returns true cosine distances for the scope gate.
 """
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,10 +83,8 @@ class PassageStore:
     def create(self, rebuild: bool = False) -> None:
         """Open the collection for writing, creating it (or recreating it if rebuild)."""
         if rebuild:
-            try:
+            with contextlib.suppress(Exception):  # nothing to delete yet
                 self._client.delete_collection(self._name)
-            except Exception:  # nothing to delete
-                pass
             self._collection = None
         collection = self._client.get_or_create_collection(
             self._name,
@@ -101,7 +100,7 @@ class PassageStore:
             found = metadata.get(key)
             if found != expected:
                 raise IndexMismatchError(
-                    f"The index was built with {key} {found!r}, but this advisor uses {expected!r}.",
+                    f"The index was built with {key} {found!r}; this advisor uses {expected!r}.",
                     REBUILD_HINT,
                 )
 
@@ -109,19 +108,33 @@ class PassageStore:
         """Every stored passage, in corpus order."""
         got = self.collection.get(include=["documents", "metadatas"])
         out = [
-            StoredPassage(_passage(pid, doc or "", meta or {}), str((meta or {}).get("file_sha256")))
+            StoredPassage(
+                _passage(pid, doc or "", meta or {}), str((meta or {}).get("file_sha256"))
+            )
             for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
         return sorted(out, key=lambda s: (s.passage.source, s.passage.order))
 
-    def add(self, passages: Sequence[Passage], vectors: Vectors, file_sha256: dict[str, str]) -> None:
+    def vectors(self) -> dict[str, Vectors]:
+        """Every stored passage's vector, by id."""
+        import numpy as np
+
+        got = self.collection.get(include=["embeddings"])
+        return {
+            pid: np.asarray(vec, dtype=np.float32)
+            for pid, vec in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+    def add(
+        self, passages: Sequence[Passage], vectors: Vectors, file_sha256: dict[str, str]
+    ) -> None:
         """Store passages with their vectors, through llama-index's Chroma vector store."""
         if not passages:
             return
-        from llama_index.core.schema import TextNode
+        from llama_index.core.schema import BaseNode, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        nodes = [
+        nodes: list[BaseNode] = [
             TextNode(
                 id_=p.id,
                 text=p.text,

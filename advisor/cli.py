@@ -1,0 +1,143 @@
+"""The `advisor` command line: index, ask, chat (and plan, serve, eval as they land)."""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import advisor  # noqa: F401  (sets the telemetry switches before any library import)
+from advisor.config import Settings
+from advisor.errors import AdvisorError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings()
+        if getattr(args, "corpus", None):
+            settings.corpus_dir = Path(args.corpus)
+        handler: Callable[[argparse.Namespace, Settings], int] = args.handler
+        return handler(args, settings)
+    except AdvisorError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # pydantic's ValidationError for a bad ADVISOR_* value is a configuration problem.
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            print(f"error: invalid setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
+                  file=sys.stderr)  # fmt: skip
+            print("hint: check the ADVISOR_* variables and .env (see README).", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor", description="A grounded career advisor for the product-management ladder."
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("index", help="build or update the index from the corpus")
+    p.add_argument("--corpus", help="folder of .md/.txt documents (default: ADVISOR_CORPUS_DIR)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything")
+    p.set_defaults(handler=_index)
+
+    p = sub.add_parser("ask", help="one grounded answer")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.set_defaults(handler=_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.set_defaults(handler=_chat)
+    return parser
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor import wiring
+    from advisor.indexing import update_index
+
+    report = update_index(
+        settings.corpus_dir,
+        wiring.passage_store(settings),
+        wiring.embedder(),
+        rebuild=args.rebuild,
+        progress=_progress_bar if settings.show_progress and sys.stderr.isatty() else None,
+    )
+    print(report.summary())
+    return EXIT_OK
+
+
+def _progress_bar(total: int) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc="Embedding passages", unit="passage", file=sys.stderr)
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return advance
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.wiring import build_advisor
+
+    advisor_ = build_advisor(settings)
+    answer = advisor_.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.public_json(), ensure_ascii=False))
+    else:
+        print(
+            format_answer_text(answer.answer, [(c.id, c.section, c.text) for c in answer.citations])
+        )
+    return EXIT_OK
+
+
+def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
+    """An answer for the terminal: the text, then its numbered sources."""
+    lines = [text]
+    if citations:
+        lines.append("\nSources:")
+        lines += [f"  [{n}] {section}: {quote}" for n, section, quote in citations]
+    return "\n".join(lines)
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.wiring import build_advisor
+
+    advisor_ = build_advisor(settings)
+    print("Ask about the product-management career ladder. Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if not question:
+            return EXIT_OK
+        try:
+            answer = advisor_.ask(question)
+        except AdvisorError as exc:
+            print(f"advisor> {exc}")
+            continue
+        cites = [(c.id, c.section, c.text) for c in answer.citations]
+        print("advisor> " + format_answer_text(answer.answer, cites))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Hybrid retrieval: dense (MiniLM in Chroma) and keyword (BM25) rankings, fused by rank."""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+from advisor.embedding import Embedder, Vectors
+from advisor.ladder import CareerLadder
+from advisor.lexicon import content_terms
+from advisor.models import Passage
+from advisor.parsing import embedding_text
+from advisor.store import PassageStore
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant; damps the weight of the very top ranks
+
+
+@dataclass(frozen=True)
+class ScoredPassage:
+    """A retrieved passage with its dense cosine similarity and keyword score."""
+
+    passage: Passage
+    dense: float
+    keyword: float
+    fused: float
+
+
+class Retriever(Protocol):
+    def retrieve(self, question: str, k: int) -> list[ScoredPassage]: ...
+
+
+class BM25:
+    """Okapi BM25 over content terms (stemmed, stopwords removed)."""
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.docs = [Counter(d) for d in documents]
+        self.lengths = [len(d) for d in documents]
+        self.avg_length = sum(self.lengths) / max(len(documents), 1)
+        df = Counter(t for d in self.docs for t in d)
+        n = len(documents)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+    def scores(self, query: list[str]) -> list[float]:
+        out = []
+        for doc, length in zip(self.docs, self.lengths, strict=True):
+            s = 0.0
+            for term in set(query):
+                tf = doc.get(term, 0)
+                if tf:
+                    norm = tf + self.k1 * (1 - self.b + self.b * length / self.avg_length)
+                    s += self.idf[term] * tf * (self.k1 + 1) / norm
+            out.append(s)
+        return out
+
+
+class HybridRetriever:
+    """Dense + BM25 over the stored passages; role names in the question are expanded first."""
+
+    def __init__(
+        self,
+        store: PassageStore,
+        embedder: Embedder,
+        passages: list[Passage],
+        vectors: dict[str, Vectors],
+        ladder: CareerLadder,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.passages = {p.id: p for p in passages}
+        self.ladder = ladder
+        self.vectors = vectors
+        self._ids = [p.id for p in passages]
+        self.bm25 = BM25([content_terms(embedding_text(p)) for p in passages])
+
+    def expand(self, question: str) -> str:
+        """Append the full names of roles the question names by alias ('APM' -> its heading)."""
+        roles = {m.role.level: m.role for m in self.ladder.mentions(question)}
+        return " ".join([question, *(r.section for r in roles.values())])
+
+    def retrieve(self, question: str, k: int) -> list[ScoredPassage]:
+        expanded = self.expand(question)
+        vector = self.embedder.embed([expanded])[0]
+        pool = max(k * 3, 20)
+        dense = [(pid, s) for pid, s in self.store.query(vector, pool) if pid in self.passages]
+        keyword = self.bm25.scores(content_terms(expanded))
+        keyword_by_id = dict(zip(self._ids, keyword, strict=True))
+        keyword_rank = sorted(
+            (i for i, s in keyword_by_id.items() if s > 0), key=lambda i: -keyword_by_id[i]
+        )
+        fused: dict[str, float] = {}
+        for rank, (pid, _) in enumerate(dense):
+            fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
+        for rank, pid in enumerate(keyword_rank[:pool]):
+            fused[pid] = fused.get(pid, 0.0) + 1 / (RRF_K + rank + 1)
+        dense_by_id = dict(dense)
+        for pid in fused:  # keyword-only hits still need a cosine for the gate and the citation
+            if pid not in dense_by_id:
+                dense_by_id[pid] = float(self.vectors[pid] @ vector)
+        ranked = sorted(fused, key=lambda pid: -fused[pid])[:k]
+        return [
+            ScoredPassage(
+                self.passages[pid], dense_by_id[pid], keyword_by_id.get(pid, 0.0), fused[pid]
+            )
+            for pid in ranked
+        ]
