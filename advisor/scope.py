@@ -103,6 +103,17 @@ CAREER_SCAFFOLD = frozenset(
         "work",
         "take",
         "takes",
+        "matter",
+        "matters",
+        "useful",
+        "helpful",
+        "necessary",
+        "essential",
+        "valuable",
+        "crucial",
+        "vital",
+        "critical",
+        "relevant",
     ]
 )
 

@@ -1,0 +1,78 @@
+from pathlib import Path
+
+import pytest
+
+from advisor.corpus import SourceDocument, load_corpus
+from advisor.errors import CorpusError
+from advisor.models import PassageKind
+from advisor.parsing import parse_document, split_sentences
+from tests.conftest import CORPUS
+
+
+def guide_passages():  # type: ignore[no-untyped-def]
+    return [p for d in load_corpus(CORPUS).documents for p in parse_document(d)]
+
+
+def test_loader_reads_guide_and_skips_readme() -> None:
+    load = load_corpus(CORPUS)
+    assert [d.name for d in load.documents] == ["pm-career-path.txt"]
+
+
+def test_sections_keep_their_headings_and_levels() -> None:
+    sections = {(p.section, p.level) for p in guide_passages()}
+    assert ("1. Entry-Level Product Manager (Associate Product Manager)", 1) in sections
+    assert ("5. VP of Product / Chief Product Officer (CPO)", 5) in sections
+    assert ("Conclusion: The Path Forward", None) in sections
+
+
+def test_bullets_are_tagged_by_their_lead_in() -> None:
+    by_title = {p.title: p for p in guide_passages() if p.title}
+    assert by_title["Ownership of product features"].kind is PassageKind.RESPONSIBILITY
+    assert by_title["Ownership of product features"].level == 2
+    assert by_title["Strategic thinking"].kind is PassageKind.SKILL
+    assert by_title["Supporting product launches"].kind is PassageKind.RESPONSIBILITY
+    counts = {(p.level, p.kind) for p in guide_passages()}
+    for level in range(1, 6):
+        assert (level, PassageKind.RESPONSIBILITY) in counts
+        assert (level, PassageKind.SKILL) in counts
+
+
+def test_no_passage_is_cut_mid_sentence() -> None:
+    text = Path(CORPUS / "pm-career-path.txt").read_text(encoding="utf-8")
+    for p in guide_passages():
+        assert p.text in " ".join(text.split()) or p.text in text
+        assert p.text.rstrip().endswith((".", ":", "!", "?")), p.text
+
+
+def test_long_paragraph_splits_between_sentences() -> None:
+    sentence = "This sentence has exactly eight words in it."
+    doc = SourceDocument("long.md", "# 1. Role\n\n" + " ".join([sentence] * 30))
+    pieces = parse_document(doc)
+    assert len(pieces) > 1
+    for p in pieces:
+        assert all(s == sentence for s in split_sentences(p.text))
+
+
+def test_markdown_headings_and_dash_bullets() -> None:
+    doc = SourceDocument(
+        "ladder.md",
+        "## 1. Junior Widget Maker\n\nYour duties include:\n\n- Polishing: You polish widgets.\n",
+    )
+    [bullet] = parse_document(doc)
+    assert bullet.section == "1. Junior Widget Maker"
+    assert bullet.kind is PassageKind.RESPONSIBILITY and bullet.title == "Polishing"
+
+
+def test_missing_and_empty_corpus_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nope")
+    with pytest.raises(CorpusError, match="no readable"):
+        load_corpus(tmp_path)
+
+
+def test_unreadable_file_is_skipped_others_load(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("# 1. Role\n\nA role.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00bad")
+    load = load_corpus(tmp_path)
+    assert [d.name for d in load.documents] == ["good.md"]
+    assert load.skipped == [("bad.txt", "not UTF-8 text")]

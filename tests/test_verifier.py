@@ -1,0 +1,58 @@
+import pytest
+
+from advisor.answering import Advisor
+from advisor.models import Passage
+
+
+@pytest.fixture(scope="module")
+def passages(guide_advisor: Advisor) -> list[Passage]:
+    return list(guide_advisor.retriever.passages.values())
+
+
+def _kept(guide_advisor: Advisor, text: str, passages: list[Passage]) -> list[str]:
+    result = guide_advisor.verifier.verify(text, passages)
+    return [s for line in result.lines for s, _ in line.sentences]
+
+
+def test_planted_salary_is_dropped_and_the_rest_kept(
+    guide_advisor: Advisor, passages: list[Passage]
+) -> None:
+    text = (
+        "As an APM, you will help define features and prioritize tasks. "
+        "The average salary of a PM is $100,000. "
+        "Senior PMs mentor junior PMs."
+    )
+    result = guide_advisor.verifier.verify(text, passages)
+    kept = [s for line in result.lines for s, _ in line.sentences]
+    assert "The average salary of a PM is $100,000." not in kept
+    assert result.dropped == 1 and len(kept) == 2
+    sections = {p.section[:2] for line in result.lines for _, p in line.sentences}
+    assert sections == {"1.", "3."}
+
+
+@pytest.mark.parametrize(
+    "invented",
+    [
+        "A PM does not have the ability to assist with product development.",
+        "APMs engage with the board of directors and investors.",
+        "Google expects Senior PMs to drive the product roadmap.",
+        "Senior PMs mentor 5 junior PMs each.",
+        "Product managers should learn to cook Italian food.",
+    ],
+)
+def test_unsupported_claims_are_dropped(
+    guide_advisor: Advisor, passages: list[Passage], invented: str
+) -> None:
+    assert _kept(guide_advisor, invented, passages) == []
+
+
+def test_faithful_paraphrase_is_kept(guide_advisor: Advisor, passages: list[Passage]) -> None:
+    text = "Senior PMs communicate with executives and stakeholders to align product plans."
+    assert _kept(guide_advisor, text, passages) == [text]
+
+
+def test_heading_without_content_is_dropped(
+    guide_advisor: Advisor, passages: list[Passage]
+) -> None:
+    result = guide_advisor.verifier.verify("**Salaries**\n- PMs earn $200k.", passages)
+    assert result.lines == []
