@@ -78,6 +78,13 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         progress=_progress_bar if settings.show_progress and sys.stderr.isatty() else None,
     )
     print(report.summary())
+    if report.skipped:
+        # The readable files are indexed; the exit code still tells scripts that input was bad.
+        names = ", ".join(name for name, _ in report.skipped)
+        print(f"error: could not read {names}; the other documents were indexed.", file=sys.stderr)
+        print("hint: save them as UTF-8 .md/.txt files and run `advisor index` again.",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
     return EXIT_OK
 
 
