@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 
 from advisor.local_model import LocalModelServer, model_file
 
@@ -54,30 +55,40 @@ class Sample:
     completion_tokens: int
     finish: str | None
     text: str
+    server_prompt_tps: float
+    server_decode_tps: float
+    cached_tokens: int
 
 
-def messages(question: str) -> list[dict[str, str]]:
+def messages(question: str) -> list[ChatCompletionMessageParam]:
     """The chat messages for one RAG-like question."""
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
 
 
-def stream_once(client: openai.OpenAI, question: str, max_tokens: int = MAX_TOKENS) -> Sample:
-    """Stream one answer and time it from the client side."""
+def stream_once(
+    client: openai.OpenAI, question: str, max_tokens: int = MAX_TOKENS, cache_prompt: bool = False
+) -> Sample:
+    """Stream one answer; time it client-side and keep llama.cpp's own timings."""
     start = time.perf_counter()
     first: float | None = None
     parts: list[str] = []
     usage: Any = None
     finish: str | None = None
     chunks = 0
+    timings: dict[str, Any] = {}
     stream = client.chat.completions.create(
         model="local",
-        messages=messages(question),  # type: ignore[arg-type]
+        messages=messages(question),
         stream=True,
         temperature=0,
         max_tokens=max_tokens,
         stream_options={"include_usage": True},
+        # llama.cpp reuses a matching prompt prefix by default; off, prefill is timed honestly.
+        extra_body={"cache_prompt": cache_prompt},
     )
     for chunk in stream:
+        if chunk.model_extra and "timings" in chunk.model_extra:
+            timings = chunk.model_extra["timings"]
         if chunk.usage is not None:
             usage = chunk.usage
         for choice in chunk.choices:
@@ -101,13 +112,16 @@ def stream_once(client: openai.OpenAI, question: str, max_tokens: int = MAX_TOKE
         completion_tokens=completion,
         finish=finish,
         text="".join(parts),
+        server_prompt_tps=float(timings.get("prompt_per_second", 0.0)),
+        server_decode_tps=float(timings.get("predicted_per_second", 0.0)),
+        cached_tokens=int(timings.get("cache_n", 0)),
     )
 
 
-def run_prompts(client: openai.OpenAI) -> list[Sample]:
+def run_prompts(client: openai.OpenAI, cache_prompt: bool = False) -> list[Sample]:
     """Warm up once, then stream each question; returns the timed samples."""
-    stream_once(client, "Say hello.", max_tokens=4)
-    return [stream_once(client, q) for q in QUESTIONS]
+    stream_once(client, "Say hello.", max_tokens=4, cache_prompt=cache_prompt)
+    return [stream_once(client, q, cache_prompt=cache_prompt) for q in QUESTIONS]
 
 
 def report(label: str, samples: list[Sample]) -> None:
@@ -118,7 +132,10 @@ def report(label: str, samples: list[Sample]) -> None:
         f"decode {med(s.decode_tps for s in samples):.1f} tok/s | "
         f"prompt {med(s.prompt_tps for s in samples):.0f} tok/s | "
         f"prompt tokens {med(s.prompt_tokens for s in samples):.0f} | "
-        f"completion tokens {med(s.completion_tokens for s in samples):.0f}"
+        f"completion tokens {med(s.completion_tokens for s in samples):.0f}\n"
+        f"    server timings: prompt {med(s.server_prompt_tps for s in samples):.0f} tok/s, "
+        f"decode {med(s.server_decode_tps for s in samples):.1f} tok/s, "
+        f"prefix-cached tokens {med(s.cached_tokens for s in samples):.0f}"
     )
 
 
@@ -129,7 +146,7 @@ def check_options(client: openai.OpenAI, base_url: str) -> None:
         model="local",
         messages=messages(q),
         max_tokens=5,
-        temperature=0,  # type: ignore[arg-type]
+        temperature=0,
     )
     assert short.usage is not None
     print(
@@ -141,7 +158,7 @@ def check_options(client: openai.OpenAI, base_url: str) -> None:
             model="local",
             messages=messages(q),
             max_tokens=40,
-            temperature=t,  # type: ignore[arg-type]
+            temperature=t,
         )
         .choices[0]
         .message.content
@@ -149,14 +166,15 @@ def check_options(client: openai.OpenAI, base_url: str) -> None:
     ]
     print(
         f"temperature=0 twice identical: {outs[0] == outs[1]}; "
-        f"temperature=1.5 twice identical: {outs[2] == outs[3]}; t0 vs t1.5 same: {outs[0] == outs[2]}"
+        f"temperature=1.5 twice identical: {outs[2] == outs[3]}; "
+        f"t0 vs t1.5 same: {outs[0] == outs[2]}"
     )
     hasty = openai.OpenAI(base_url=base_url, api_key="none", timeout=0.3, max_retries=0)
     start = time.perf_counter()
     try:
         hasty.chat.completions.create(
             model="local",
-            messages=messages("Write a 300-word essay on PM careers."),  # type: ignore[arg-type]
+            messages=messages("Write a 300-word essay on PM careers."),
             max_tokens=400,
         )
         print("timeout=0.3s: no error (unexpected)")
@@ -171,7 +189,7 @@ def check_options(client: openai.OpenAI, base_url: str) -> None:
     start = time.perf_counter()
     stream = hasty.chat.completions.create(
         model="local",
-        messages=messages("Write a 300-word essay on PM careers."),  # type: ignore[arg-type]
+        messages=messages("Write a 300-word essay on PM careers."),
         max_tokens=400,
         stream=True,
     )
@@ -183,7 +201,7 @@ def check_options(client: openai.OpenAI, base_url: str) -> None:
         print(
             f"streamed with timeout=0.3s: APITimeoutError after {time.perf_counter() - start:.2f}s"
         )
-    except Exception as exc:  # the read timeout may surface as an httpx error mid-stream
+    except Exception as exc:  # mid-stream, the read timeout surfaces as a raw httpx error
         print(
             f"streamed with timeout=0.3s: {type(exc).__name__} after "
             f"{time.perf_counter() - start:.2f}s"
@@ -238,6 +256,10 @@ def main() -> None:
         report(f"[n_threads={threads}] medians over {len(samples)}", samples)
         decode[threads] = statistics.median(s.decode_tps for s in samples)
         if index == 0:
+            report(
+                f"[n_threads={threads}] same, cache_prompt=True (shared system prefix reused)",
+                run_prompts(client, cache_prompt=True),
+            )
             print(f"sample answer: {samples[0].text[:160]!r} (finish={samples[0].finish})")
             check_options(client, server.base_url)
         start = time.perf_counter()
