@@ -9,6 +9,8 @@ from advisor.errors import InvalidQuestionError
 from advisor.intent import detect_intent
 from advisor.ladder import CareerLadder
 from advisor.models import Answer, Citation, Passage
+from advisor.plan_intent import PlanRequest, recognise_plan_request
+from advisor.planning import TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.scope import ScopeDecision, ScopeGate
 from advisor.verifier import Verification, Verifier
@@ -70,6 +72,9 @@ class Advisor:
         started = time.perf_counter()
         question = self.validate(question)
         corrected = self.gate.vocabulary.correct(question)
+        request = recognise_plan_request(corrected, self.ladder)
+        if request is not None:
+            return self._plan_answer(question, request, started)
         decision = self.gate.decide(corrected)
         if not decision.in_scope:
             return self._refusal(question, decision, started)
@@ -91,6 +96,33 @@ class Advisor:
             citations=citations,
             grounding="extractive",
             dropped_sentences=verification.dropped,
+        )
+
+    def plan(self, from_role: str, to_role: str) -> TransitionPlan:
+        """A transition plan between two roles named as the user likes ("APM", "senior")."""
+        return plan_transition(self.ladder, from_role, to_role)
+
+    def _plan_answer(self, question: str, request: PlanRequest, started: float) -> Answer:
+        plan = plan_transition(
+            self.ladder, str(request.from_role.level), str(request.to_role.level)
+        )
+        body = plan.to_markdown().split("\n## Sources")[0].rstrip()
+        notice = None
+        if request.assumed_start:
+            notice = (
+                f"You did not say your current role, so this plan starts one level below "
+                f"{request.to_role.name}, at {request.from_role.name}."
+            )
+        return Answer(
+            question=question,
+            answer=body,
+            refused=False,
+            backend=self.backend,
+            latency_s=round(time.perf_counter() - started, 4),
+            citations=plan.citations,
+            grounding="extractive",
+            notice=notice,
+            plan=plan.model_dump(mode="json"),
         )
 
     def coverage(self) -> str:

@@ -37,8 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pydantic import ValidationError
 
         if isinstance(exc, ValidationError):
-            print(f"error: invalid setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"error: invalid setting: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}",
+                file=sys.stderr,
+            )
             print("hint: check the ADVISOR_* variables and .env (see README).", file=sys.stderr)
             return EXIT_USAGE
         print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
@@ -61,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(handler=_ask)
 
+    p = sub.add_parser("plan", help="a transition plan from one role to a higher one")
+    p.add_argument("--from", dest="from_role", required=True, help='current role, e.g. "APM"')
+    p.add_argument("--to", dest="to_role", required=True, help='target role, e.g. "senior pm"')
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--out", help="also save the Markdown plan to this file")
+    p.set_defaults(handler=_plan)
+
     p = sub.add_parser("chat", help="a conversation in the terminal")
     p.set_defaults(handler=_chat)
     return parser
@@ -82,8 +91,10 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         # The readable files are indexed; the exit code still tells scripts that input was bad.
         names = ", ".join(name for name, _ in report.skipped)
         print(f"error: could not read {names}; the other documents were indexed.", file=sys.stderr)
-        print("hint: save them as UTF-8 .md/.txt files and run `advisor index` again.",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "hint: save them as UTF-8 .md/.txt files and run `advisor index` again.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_OK
 
@@ -115,10 +126,21 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.wiring import build_advisor
+
+    plan = build_advisor(settings).plan(args.from_role, args.to_role)
+    markdown = plan.to_markdown()
+    if args.out:
+        Path(args.out).write_text(markdown, encoding="utf-8")
+    print(plan.model_dump_json(indent=2) if args.json else markdown)
+    return EXIT_OK
+
+
 def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
     """An answer for the terminal: the text, then its numbered sources."""
     lines = [text]
-    if citations:
+    if citations and "\n## Sources" not in text:
         lines.append("\nSources:")
         lines += [f"  [{n}] {section}: {quote}" for n, section, quote in citations]
     return "\n".join(lines)

@@ -198,6 +198,7 @@ def _aliases(role: Role, common: set[str]) -> tuple[set[str], set[str]]:
         qualifier = [w for w in norm.split() if w not in common and w not in _LINK_WORDS]
         if qualifier and len(family) >= 2:
             strong.add(" ".join([*qualifier, family_acronym]))  # senior pm, lead pm
+        if qualifier:
             weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
     return strong, weak
 

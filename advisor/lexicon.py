@@ -226,9 +226,32 @@ def stem(word: str) -> str:
     word = word.replace("'s", "").rstrip("'")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    for suffix in ("izations", "ization", "ational", "ations", "ation", "ities", "ity", "ively",
-                   "ments", "ment", "ings", "ing", "ness", "ers", "ies", "ied", "ize", "ise",
-                   "ive", "ed", "er", "es", "ly", "s"):  # fmt: skip
+    for suffix in (
+        "izations",
+        "ization",
+        "ational",
+        "ations",
+        "ation",
+        "ities",
+        "ity",
+        "ively",
+        "ments",
+        "ment",
+        "ings",
+        "ing",
+        "ness",
+        "ers",
+        "ies",
+        "ied",
+        "ize",
+        "ise",
+        "ive",
+        "ed",
+        "er",
+        "es",
+        "ly",
+        "s",
+    ):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word

@@ -1,7 +1,7 @@
 """The domain records that flow through the advisor."""
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -53,6 +53,9 @@ class Answer(BaseModel):
     grounding: Grounding = "extractive"
     dropped_sentences: int = 0
     notice: str | None = None
+    plan: dict[str, Any] | None = Field(
+        None, description="The TransitionPlan, when the question asked for a plan."
+    )
 
     def public_json(self) -> dict[str, object]:
         """The JSON contract of design.md plus the grounding fields."""

@@ -205,9 +205,13 @@ class ScopeGate:
         if not topic:
             in_scope = bool(roles)
             return ScopeDecision(
-                in_scope, topic, [], 1.0 if in_scope else 0.0,
-                "asks about a role in general" if in_scope else "names no topic or role", roles,
-            )  # fmt: skip
+                in_scope,
+                topic,
+                [],
+                1.0 if in_scope else 0.0,
+                "asks about a role in general" if in_scope else "names no topic or role",
+                roles,
+            )
         unknown = [t for t in topic if not self.vocabulary.knows(t)]
         similarity = self._similarity(" ".join(topic))
         # A topic word the guide never uses needs stronger semantic evidence to pass, and a topic

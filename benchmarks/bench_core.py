@@ -67,8 +67,13 @@ def cold_process_index(runs: int = 3) -> float:
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "ADVISOR_INDEX_DIR": tmp, "ADVISOR_SHOW_PROGRESS": "false"}
             started = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "advisor", "index"], env=env, check=True,
-                           capture_output=True, cwd=ROOT)  # fmt: skip
+            subprocess.run(
+                [sys.executable, "-m", "advisor", "index"],
+                env=env,
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+            )
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -104,15 +109,23 @@ def main() -> None:
         embedder.embed(texts)
         rates.append(len(texts) / (time.perf_counter() - started))
 
-    print(f"cold `advisor index` in a new process (imports, model load, embed), median of 3: "
-          f"{cold:.2f} s")  # fmt: skip
-    print(f"index build of the guide ({report.unchanged} passages), median of 5: "
-          f"{statistics.median(builds):.2f} s")  # fmt: skip
+    print(
+        f"cold `advisor index` in a new process (imports, model load, embed), median of 3: "
+        f"{cold:.2f} s"
+    )
+    print(
+        f"index build of the guide ({report.unchanged} passages), median of 5: "
+        f"{statistics.median(builds):.2f} s"
+    )
     print(f"unchanged re-index, median of 10: {statistics.median(reindex) * 1000:.0f} ms")
-    print(f"ask (retrieval + extractive + verify), {len(latencies)} questions after warm-up: "
-          f"p50 {pct(latencies, 0.5) * 1000:.1f} ms, p95 {pct(latencies, 0.95) * 1000:.1f} ms")  # fmt: skip
-    print(f"embedding throughput ({len(texts)} guide passages), median of 5: "
-          f"{statistics.median(rates):.0f} passages/s")  # fmt: skip
+    print(
+        f"ask (retrieval + extractive + verify), {len(latencies)} questions after warm-up: "
+        f"p50 {pct(latencies, 0.5) * 1000:.1f} ms, p95 {pct(latencies, 0.95) * 1000:.1f} ms"
+    )
+    print(
+        f"embedding throughput ({len(texts)} guide passages), median of 5: "
+        f"{statistics.median(rates):.0f} passages/s"
+    )
 
 
 if __name__ == "__main__":
