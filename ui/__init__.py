@@ -1,0 +1,1 @@
+"""The browser chat: a Gradio app built from an Advisor object, with no business logic."""
