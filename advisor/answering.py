@@ -1,31 +1,44 @@
-"""The grounded question-answering pipeline: validate, gate, retrieve, draft, verify, cite."""
+"""The grounded question-answering pipeline: validate, gate, retrieve, draft, verify, cite.
+
+`Advisor.stream` yields the model's tokens as they arrive and then one final, verified Answer;
+`Advisor.ask` returns just the final Answer. The verifier judges whole sentences, so the streamed
+text is provisional: the final answer replaces it (the CLI and the UI both do so).
+"""
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from advisor.composer import Statement, compose
+from advisor.conversation import Message, standalone_question
 from advisor.errors import InvalidQuestionError
+from advisor.generation import build_prompt, judge
 from advisor.intent import detect_intent
 from advisor.ladder import CareerLadder
-from advisor.models import Answer, Citation, Passage
+from advisor.llm import BackendFailure, ChatModel
+from advisor.models import Answer, Citation, Grounding, Passage
 from advisor.plan_intent import PlanRequest, recognise_plan_request
 from advisor.planning import TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.scope import ScopeDecision, ScopeGate
-from advisor.verifier import Verification, Verifier
+from advisor.verifier import Verification, VerifiedLine, Verifier
 
 
-@dataclass
-class Draft:
-    """A backend's answer text before verification, and what it was based on."""
+@dataclass(frozen=True)
+class Token:
+    """A piece of the model's reply as it streams (provisional, not yet verified)."""
 
     text: str
-    grounding: str = "extractive"
-    notice: str | None = None
 
 
-Generator = Callable[[str, list[ScoredPassage], list[Statement]], Draft]
+@dataclass(frozen=True)
+class Final:
+    """The verified answer; replaces whatever was streamed."""
+
+    answer: Answer
+
+
+Event = Token | Final
 
 
 class Advisor:
@@ -38,14 +51,18 @@ class Advisor:
         verifier: Verifier,
         top_k: int,
         max_question_chars: int,
-        backend: str = "extractive",
+        chat_model: ChatModel | None = None,
     ) -> None:
         self.retriever = retriever
         self.gate = gate
         self.verifier = verifier
         self.top_k = top_k
         self.max_question_chars = max_question_chars
-        self.backend = backend
+        self.chat_model = chat_model
+
+    @property
+    def backend(self) -> str:
+        return self.chat_model.name if self.chat_model else "extractive"
 
     @property
     def ladder(self) -> CareerLadder:
@@ -67,45 +84,94 @@ class Advisor:
             )
         return stripped
 
-    def ask(self, question: str) -> Answer:
-        """One grounded answer with the extractive backend."""
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        """One grounded answer (the last event of `stream`)."""
+        final = None
+        for event in self.stream(question, history):
+            if isinstance(event, Final):
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Event]:
+        """Tokens as the model writes them, then the verified Final answer."""
         started = time.perf_counter()
         question = self.validate(question)
-        corrected = self.gate.vocabulary.correct(question)
+        standalone = standalone_question(question, history, self.ladder)
+        corrected = self.gate.vocabulary.correct(standalone)
         request = recognise_plan_request(corrected, self.ladder)
         if request is not None:
-            return self._plan_answer(question, request, started)
+            yield Final(self._plan_answer(question, request, started))
+            return
         decision = self.gate.decide(corrected)
         if not decision.in_scope:
-            return self._refusal(question, decision, started)
+            yield Final(self._refusal(question, decision, started))
+            return
         retrieved = self.retriever.retrieve(corrected, self.top_k)
         intent = detect_intent(corrected, self.ladder)
         statements = compose(corrected, intent, retrieved, self.ladder, bool(decision.topic))
-        draft = render_statements(statements)
         candidates = _candidates(retrieved, statements)
-        verification = self.verifier.verify(draft, candidates)
-        text, citations = cite(verification, self._scores(corrected, retrieved, candidates))
+        scores = self._scores(corrected, retrieved, candidates)
+        extractive = self.verifier.verify(render_statements(statements), candidates)
+        grounding: Grounding = "extractive"
+        verification, notice = extractive, None
+        if self.chat_model is not None:
+            context = _context(statements, retrieved)
+            text = ""
+            try:
+                for delta in self.chat_model.stream(build_prompt(corrected, context)):
+                    text += delta
+                    yield Token(delta)
+            except BackendFailure as exc:
+                grounding = "extractive-fallback"
+                notice = f"Answered from the guide's text because {exc}."
+            else:
+                generated = self.verifier.verify(text, context)
+                verdict = judge(generated, len(extractive.lines))
+                if verdict.use_generated:
+                    verification = _completed(generated, extractive)
+                    grounding = "generated+trimmed" if generated.dropped else "generated"
+                else:
+                    grounding = "extractive-fallback"
+                    notice = f"Answered from the guide's text because {verdict.reason}."
+                    verification = _with_dropped(extractive, generated.dropped)
+        answer_text, citations = cite(verification, scores)
         if not citations:
-            return self._refusal(question, decision, started)
-        return Answer(
-            question=question,
-            answer=text,
-            refused=False,
-            backend=self.backend,
-            latency_s=round(time.perf_counter() - started, 4),
-            citations=citations,
-            grounding="extractive",
-            dropped_sentences=verification.dropped,
+            yield Final(self._refusal(question, decision, started))
+            return
+        yield Final(
+            Answer(
+                question=question,
+                answer=answer_text,
+                refused=False,
+                backend=self.backend,
+                latency_s=round(time.perf_counter() - started, 4),
+                citations=citations,
+                grounding=grounding,
+                dropped_sentences=verification.dropped,
+                notice=notice,
+                standalone_question=standalone if standalone != question else None,
+            )
         )
 
     def plan(self, from_role: str, to_role: str) -> TransitionPlan:
         """A transition plan between two roles named as the user likes ("APM", "senior")."""
-        return plan_transition(self.ladder, from_role, to_role)
+        plan = plan_transition(self.ladder, from_role, to_role)
+        plan.backend = self.backend
+        return plan
+
+    def coverage(self) -> str:
+        """One sentence naming what the guide covers, from the parsed ladder."""
+        names = ", ".join(r.name for r in self.ladder.roles)
+        if not names:
+            return "The guide's topics are listed in its section headings."
+        return (
+            f"It covers the product-management career ladder ({names}): what each level is "
+            "responsible for, the skills to develop at each level, and how to move up."
+        )
 
     def _plan_answer(self, question: str, request: PlanRequest, started: float) -> Answer:
-        plan = plan_transition(
-            self.ladder, str(request.from_role.level), str(request.to_role.level)
-        )
+        plan = self.plan(str(request.from_role.level), str(request.to_role.level))
         body = plan.to_markdown().split("\n## Sources")[0].rstrip()
         notice = None
         if request.assumed_start:
@@ -123,16 +189,6 @@ class Advisor:
             grounding="extractive",
             notice=notice,
             plan=plan.model_dump(mode="json"),
-        )
-
-    def coverage(self) -> str:
-        """One sentence naming what the guide covers, from the parsed ladder."""
-        names = ", ".join(r.name for r in self.ladder.roles)
-        if not names:
-            return "The guide's topics are listed in its section headings."
-        return (
-            f"It covers the product-management career ladder ({names}): what each level is "
-            "responsible for, the skills to develop at each level, and how to move up."
         )
 
     def _refusal(self, question: str, decision: ScopeDecision, started: float) -> Answer:
@@ -195,9 +251,38 @@ def cite(verification: Verification, scores: dict[str, float]) -> tuple[str, lis
 
 
 def _candidates(retrieved: list[ScoredPassage], statements: list[Statement]) -> list[Passage]:
-    """Passages a sentence may be verified against: the retrieved ones and the ones drafted from."""
-    seen: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
+    """Passages a sentence may be verified against: the drafted ones, then the retrieved ones."""
+    seen: dict[str, Passage] = {}
     for s in statements:
         if s.passage is not None:
             seen.setdefault(s.passage.id, s.passage)
+    for r in retrieved:
+        seen.setdefault(r.passage.id, r.passage)
     return list(seen.values())
+
+
+def _context(statements: list[Statement], retrieved: list[ScoredPassage]) -> list[Passage]:
+    """What the model sees: the passages the extractive draft chose, topped up by retrieval."""
+    return _candidates(retrieved, statements)
+
+
+def _completed(generated: Verification, extractive: Verification) -> Verification:
+    """The generated answer, followed by the guide's items it left out (small models summarise)."""
+    used = {p.id for line in generated.lines for _, p in line.sentences}
+    missing = [
+        line
+        for line in extractive.lines
+        if line.heading is None and not any(p.id in used for _, p in line.sentences)
+    ]
+    if not missing:
+        return generated
+    extra = [VerifiedLine("", heading="More from the guide"), *missing]
+    kept = generated.kept + sum(len(line.sentences) for line in missing)
+    return Verification(
+        generated.lines + extra, kept, generated.dropped, generated.dropped_sentences
+    )
+
+
+def _with_dropped(verification: Verification, dropped: int) -> Verification:
+    """The extractive verification, reporting how many generated sentences were dropped."""
+    return Verification(verification.lines, verification.kept, dropped, [])

@@ -24,6 +24,20 @@ class Settings(BaseSettings):
     collection: str = Field("career_guide", description="Chroma collection name.")
     llm: BackendName = Field("auto", description="Language-model backend.")
     llm_model: str | None = Field(None, description="Model name for openai/openai-compatible.")
+    llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
+    llm_max_tokens: int = Field(200, ge=16, le=4096, description="Longest generated answer.")
+    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one model request, seconds.")
+    llm_retries: int = Field(0, ge=0, le=5, description="Retries of a failed model request.")
+    local_threads: int = Field(2, ge=1, le=64, description="CPU threads of the local model.")
+    local_context: int = Field(4096, ge=512, description="Context window of the local model.")
+    openai_api_key: str | None = Field(
+        None, validation_alias="OPENAI_API_KEY", description="Key for the OpenAI API."
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias="OPENAI_BASE_URL",
+        description="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio).",
+    )
     top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     scope_threshold: float = Field(
         0.40,

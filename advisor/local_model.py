@@ -254,12 +254,17 @@ _shared: LocalModelServer | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_server() -> LocalModelServer:
-    """The one server per process, started on first call."""
+def local_model_installed() -> bool:
+    """Whether all six model part packages are installed (without importing them)."""
+    return all(importlib.util.find_spec(package) is not None for package in PART_PACKAGES)
+
+
+def shared_server(n_threads: int = 2, n_ctx: int = 4096) -> LocalModelServer:
+    """The one server per process, started on first call (later calls reuse its settings)."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = LocalModelServer()
+            _shared = LocalModelServer(n_threads=n_threads, n_ctx=n_ctx)
         server = _shared
     server.start()
     return server

@@ -53,6 +53,9 @@ class Answer(BaseModel):
     grounding: Grounding = "extractive"
     dropped_sentences: int = 0
     notice: str | None = None
+    standalone_question: str | None = Field(
+        None, description="The follow-up rewritten with the conversation's role, if it was."
+    )
     plan: dict[str, Any] | None = Field(
         None, description="The TransitionPlan, when the question asked for a plan."
     )

@@ -11,6 +11,7 @@ from advisor.store import PassageStore, chroma_client
 
 if TYPE_CHECKING:
     from advisor.answering import Advisor
+    from advisor.llm import ChatModel
 
 _EMBEDDER: MiniLMEmbedder | None = None
 
@@ -37,9 +38,15 @@ def retriever(settings: Settings, store: PassageStore | None = None) -> HybridRe
     return HybridRetriever(store, embedder(), passages, store.vectors(), ladder)
 
 
-def build_advisor(settings: Settings) -> "Advisor":
-    """The advisor over the built index, with every collaborator wired from settings."""
+def build_advisor(
+    settings: Settings, backend: str | None = None, chat_model: "ChatModel | None" = None
+) -> "Advisor":
+    """The advisor over the built index, with every collaborator wired from settings.
+
+    `backend` overrides ADVISOR_LLM; `chat_model` injects a model (tests, the eval baseline).
+    """
     from advisor.answering import Advisor
+    from advisor.llm import build_chat_model, resolve_backend
     from advisor.scope import ScopeGate
     from advisor.verifier import Verifier
 
@@ -52,6 +59,14 @@ def build_advisor(settings: Settings) -> "Advisor":
         settings.scope_threshold,
         settings.scope_unknown_threshold,
     )
+    if chat_model is None:
+        name = backend or resolve_backend(settings)
+        chat_model = build_chat_model(settings, name)
     return Advisor(
-        r, gate, Verifier(r.embedder, r.ladder), settings.top_k, settings.max_question_chars
+        r,
+        gate,
+        Verifier(r.embedder, r.ladder),
+        settings.top_k,
+        settings.max_question_chars,
+        chat_model,
     )

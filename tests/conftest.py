@@ -19,6 +19,14 @@ _LOOPBACK = ("127.", "::1", "localhost")
 
 
 @pytest.fixture(autouse=True)
+def _extractive_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit tests never start a model unless they ask for one; nor read the developer's keys."""
+    monkeypatch.setenv("ADVISOR_LLM", "extractive")
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests may only talk to loopback: a real outbound call is a bug, not a slow test."""
     original = socket.socket.connect
@@ -33,6 +41,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(tmp: Path, corpus: Path = CORPUS, **extra: Any) -> Settings:
+    extra.setdefault("llm", "extractive")
     return Settings(corpus_dir=corpus, index_dir=tmp / "index", show_progress=False, **extra)
 
 

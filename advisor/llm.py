@@ -1,0 +1,167 @@
+"""Language-model backends behind one small protocol, chosen by configuration.
+
+Every backend is an OpenAI-style chat endpoint driven through llama-index's LLM classes: the
+embedded local model is llama.cpp's OpenAI-compatible server running in this process, so it is
+exercised exactly like Ollama, vLLM or the OpenAI API.
+"""
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+from urllib.parse import urlparse
+
+from advisor.config import Settings
+from advisor.errors import BackendUnavailableError, ConfigError
+
+Role = Literal["system", "user", "assistant"]
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+DEFAULT_COMPATIBLE_MODEL = "default"
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    role: Role
+    content: str
+
+
+class BackendFailure(Exception):
+    """The model could not produce an answer this time (down, timeout, 5xx, garbage)."""
+
+
+class ChatModel(Protocol):
+    """A chat model that streams its reply as text deltas."""
+
+    name: str
+
+    def stream(self, turns: list[ChatTurn]) -> Iterator[str]: ...
+
+
+class LlamaIndexChatModel:
+    """A llama-index LLM (OpenAI or OpenAILike) with errors sorted into config vs. failure."""
+
+    def __init__(self, name: str, llm: Any, where: str, deadline_s: float) -> None:
+        self.name = name
+        self.llm = llm
+        self.where = where
+        self.deadline_s = deadline_s
+
+    def stream(self, turns: list[ChatTurn]) -> Iterator[str]:
+        from llama_index.core.llms import ChatMessage
+
+        messages = [ChatMessage(role=t.role, content=t.content) for t in turns]
+        # The client's timeout bounds each read of a stream, not the whole reply: a model that
+        # trickles tokens forever needs an overall deadline of our own.
+        deadline = time.monotonic() + self.deadline_s
+        try:
+            for chunk in self.llm.stream_chat(messages):
+                if chunk.delta:
+                    yield chunk.delta
+                if time.monotonic() > deadline:
+                    raise BackendFailure(f"the {self.name} model timed out")
+        except (BackendFailure, ConfigError):
+            raise
+        except Exception as exc:
+            raise classify_error(exc, self.name, self.where) from exc
+
+
+def classify_error(exc: Exception, backend: str, where: str) -> Exception:
+    """A wrong key, URL or model is the user's to fix (ConfigError); the rest is a failure."""
+    import httpx
+    import openai
+
+    if isinstance(exc, httpx.TimeoutException):
+        return BackendFailure(f"the {backend} model timed out")
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return ConfigError(
+            f"The {backend} backend rejected the API key ({where}).",
+            "Check OPENAI_API_KEY, or choose another backend with ADVISOR_LLM.",
+        )
+    if isinstance(exc, openai.NotFoundError):
+        return ConfigError(
+            f"The {backend} backend at {where} has no such endpoint or model.",
+            "Check OPENAI_BASE_URL (it usually ends in /v1) and ADVISOR_LLM_MODEL.",
+        )
+    if isinstance(exc, openai.APITimeoutError):
+        return BackendFailure(f"the {backend} model timed out")
+    if isinstance(exc, openai.APIConnectionError):
+        return BackendFailure(f"the {backend} model at {where} is not reachable")
+    if isinstance(exc, openai.APIStatusError):
+        return BackendFailure(f"the {backend} model returned HTTP {exc.status_code}")
+    return BackendFailure(f"the {backend} model failed ({type(exc).__name__})")
+
+
+def resolve_backend(settings: Settings) -> str:
+    """The backend ADVISOR_LLM names; `auto` picks compatible > openai > local > extractive."""
+    if settings.llm != "auto":
+        return settings.llm
+    if settings.openai_base_url:
+        return "openai-compatible"
+    if settings.openai_api_key:
+        return "openai"
+    from advisor.local_model import local_model_installed
+
+    return "local" if local_model_installed() else "extractive"
+
+
+def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
+    """The chat model for a backend name; None for extractive."""
+    match backend:
+        case "extractive":
+            return None
+        case "local":
+            from advisor.local_model import LocalModelServer, shared_server
+
+            server: LocalModelServer = shared_server(settings.local_threads, settings.local_context)
+            return _openai_like(settings, "local", server.base_url, "none", "local")
+        case "openai-compatible":
+            url = settings.openai_base_url
+            if not url or urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
+                raise ConfigError(
+                    f"OPENAI_BASE_URL={url!r} is not an http(s) URL.",
+                    "Set it to your server's OpenAI-compatible root, e.g. "
+                    "http://127.0.0.1:11434/v1 for Ollama.",
+                )
+            model = settings.llm_model or DEFAULT_COMPATIBLE_MODEL
+            return _openai_like(
+                settings, "openai-compatible", url, settings.openai_api_key or "none", model
+            )
+        case "openai":
+            if not settings.openai_api_key:
+                raise ConfigError(
+                    "ADVISOR_LLM=openai needs an API key.",
+                    "Set OPENAI_API_KEY, or use ADVISOR_LLM=local for the embedded model.",
+                )
+            from llama_index.llms.openai import OpenAI
+
+            llm = OpenAI(
+                model=settings.llm_model or DEFAULT_OPENAI_MODEL,
+                api_key=settings.openai_api_key,
+                temperature=settings.llm_temperature,
+                max_tokens=settings.llm_max_tokens,
+                timeout=settings.llm_timeout_s,
+                max_retries=settings.llm_retries,
+            )
+            return LlamaIndexChatModel("openai", llm, "the OpenAI API", settings.llm_timeout_s)
+    raise BackendUnavailableError(f"Unknown backend {backend!r}.", "Use one of: " + _choices())
+
+
+def _openai_like(settings: Settings, name: str, url: str, key: str, model: str) -> ChatModel:
+    from llama_index.llms.openai_like import OpenAILike
+
+    llm = OpenAILike(
+        model=model,
+        api_base=url,
+        api_key=key,
+        is_chat_model=True,
+        context_window=settings.local_context,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout_s,
+        max_retries=settings.llm_retries,
+    )
+    return LlamaIndexChatModel(name, llm, url, settings.llm_timeout_s)
+
+
+def _choices() -> str:
+    return "auto, local, openai, openai-compatible, extractive."
