@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from advisor.composer import Statement, compose
 from advisor.conversation import Message, standalone_question
 from advisor.errors import InvalidQuestionError
-from advisor.generation import build_prompt, judge
+from advisor.generation import MAX_CONTEXT_PASSAGES, build_prompt, clean_generated, judge
 from advisor.intent import detect_intent
 from advisor.ladder import CareerLadder
 from advisor.llm import BackendFailure, ChatModel
@@ -117,17 +117,20 @@ class Advisor:
         verification, notice = extractive, None
         if self.chat_model is not None:
             context = _context(statements, retrieved)
+            roles = {r.level: r.name for r in self.ladder.roles}
             text = ""
             try:
-                for delta in self.chat_model.stream(build_prompt(corrected, context)):
+                for delta in self.chat_model.stream(build_prompt(corrected, context, roles)):
                     text += delta
                     yield Token(delta)
+                    if _looping(text):
+                        break  # small models repeat themselves; the rest would be dropped anyway
             except BackendFailure as exc:
                 grounding = "extractive-fallback"
                 notice = f"Answered from the guide's text because {exc}."
             else:
-                generated = self.verifier.verify(text, context)
-                verdict = judge(generated, len(extractive.lines))
+                generated = self.verifier.verify(clean_generated(text, context, roles), context)
+                verdict = judge(generated)
                 if verdict.use_generated:
                     verification = _completed(generated, extractive)
                     grounding = "generated+trimmed" if generated.dropped else "generated"
@@ -192,7 +195,10 @@ class Advisor:
         )
 
     def _refusal(self, question: str, decision: ScopeDecision, started: float) -> Answer:
-        missing = f" ({', '.join(decision.unknown)})" if decision.unknown else ""
+        # Name at most a few of the unknown words: enough to show what was not found, too
+        # little to turn a refusal into an echo of whatever the question asked to be said.
+        shown = [w for w in decision.unknown if w.isalpha() and len(w) <= 20][:3]
+        missing = f" ({', '.join(shown)})" if shown else ""
         text = (
             f"The career guide does not cover that{missing}, so I can't answer it from the "
             f"guide. {self.coverage()}"
@@ -263,7 +269,13 @@ def _candidates(retrieved: list[ScoredPassage], statements: list[Statement]) -> 
 
 def _context(statements: list[Statement], retrieved: list[ScoredPassage]) -> list[Passage]:
     """What the model sees: the passages the extractive draft chose, topped up by retrieval."""
-    return _candidates(retrieved, statements)
+    return _candidates(retrieved, statements)[:MAX_CONTEXT_PASSAGES]
+
+
+def _looping(text: str, repeats: int = 3) -> bool:
+    """True once some non-trivial line has been written `repeats` times."""
+    lines = [ln.strip() for ln in text.split("\n")[:-1] if len(ln.strip()) > 10]
+    return any(lines.count(ln) >= repeats for ln in set(lines))
 
 
 def _completed(generated: Verification, extractive: Verification) -> Verification:
