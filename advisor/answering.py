@@ -115,6 +115,8 @@ class Advisor:
         extractive = self.verifier.verify(render_statements(statements), candidates)
         grounding: Grounding = "extractive"
         verification, notice = extractive, None
+        text: str | None = None
+        judged = 0
         if self.chat_model is not None:
             context = _context(statements, retrieved)
             roles = {r.level: r.name for r in self.ladder.roles}
@@ -130,6 +132,7 @@ class Advisor:
                 notice = f"Answered from the guide's text because {exc}."
             else:
                 generated = self.verifier.verify(clean_generated(text, context, roles), context)
+                judged = generated.kept + generated.dropped
                 verdict = judge(generated)
                 if verdict.use_generated:
                     verification = _completed(generated, extractive)
@@ -152,6 +155,8 @@ class Advisor:
                 citations=citations,
                 grounding=grounding,
                 dropped_sentences=verification.dropped,
+                generated_sentences=judged,
+                raw_generated=text,
                 notice=notice,
                 standalone_question=standalone if standalone != question else None,
             )

@@ -5,12 +5,17 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import advisor  # noqa: F401  (sets the telemetry switches before any library import)
 from advisor.config import Settings
 from advisor.errors import AdvisorError
 
+if TYPE_CHECKING:
+    from advisor.conversation import Message
+
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+BACKENDS = ("auto", "local", "openai", "openai-compatible", "extractive")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="one grounded answer")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM for this call")
+    p.add_argument("--history", help="JSON file of earlier messages [{role, content}, ...]")
     p.set_defaults(handler=_ask)
 
     p = sub.add_parser("plan", help="a transition plan from one role to a higher one")
@@ -71,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_plan)
 
     p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
     p.set_defaults(handler=_chat)
     return parser
 
@@ -115,8 +123,9 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.wiring import build_advisor
 
-    advisor_ = build_advisor(settings)
-    answer = advisor_.ask(args.question)
+    history = _read_history(args.history) if args.history else []
+    advisor_ = build_advisor(settings, backend=_backend(args))
+    answer = advisor_.ask(args.question, history)
     if args.json:
         print(json.dumps(answer.public_json(), ensure_ascii=False))
     else:
@@ -146,11 +155,34 @@ def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
     return "\n".join(lines)
 
 
+def _backend(args: argparse.Namespace) -> str | None:
+    backend = getattr(args, "backend", None)
+    return None if backend in (None, "auto") else str(backend)
+
+
+def _read_history(path: str) -> "list[Message]":
+    from advisor.conversation import parse_history
+    from advisor.errors import InvalidQuestionError
+
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return parse_history(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        raise InvalidQuestionError(
+            f"Cannot read the history file {path}: {exc}.",
+            'Give a JSON list like [{"role": "user", "content": "What does an APM do?"}].',
+        ) from exc
+
+
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.answering import Final, Token
+    from advisor.conversation import Message
     from advisor.wiring import build_advisor
 
-    advisor_ = build_advisor(settings)
-    print("Ask about the product-management career ladder. Empty line or Ctrl-D to quit.")
+    advisor_ = build_advisor(settings, backend=_backend(args))
+    history: list[Message] = []
+    print(f"Ask about the product-management career ladder ({advisor_.backend} backend).")
+    print("Empty line or Ctrl-D to quit.")
     while True:
         try:
             question = input("\nyou> ").strip()
@@ -160,12 +192,24 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question:
             return EXIT_OK
         try:
-            answer = advisor_.ask(question)
+            streamed = False
+            for event in advisor_.stream(question, history):
+                if isinstance(event, Token):
+                    if not streamed:
+                        print("draft> ", end="", flush=True)
+                        streamed = True
+                    print(event.text, end="", flush=True)
+                elif isinstance(event, Final):
+                    answer = event.answer
         except AdvisorError as exc:
             print(f"advisor> {exc}")
             continue
+        if streamed:
+            print("\n(draft replaced by the verified answer below)")
         cites = [(c.id, c.section, c.text) for c in answer.citations]
-        print("advisor> " + format_answer_text(answer.answer, cites))
+        note = f"\n[{answer.notice}]" if answer.notice else ""
+        print("advisor> " + format_answer_text(answer.answer, cites) + note)
+        history += [Message("user", question), Message("assistant", answer.answer)]
 
 
 if __name__ == "__main__":

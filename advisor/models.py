@@ -52,6 +52,8 @@ class Answer(BaseModel):
     citations: list[Citation]
     grounding: Grounding = "extractive"
     dropped_sentences: int = 0
+    generated_sentences: int = Field(0, description="Sentences the model wrote (kept + dropped).")
+    raw_generated: str | None = Field(None, description="The model's text before verification.")
     notice: str | None = None
     standalone_question: str | None = Field(
         None, description="The follow-up rewritten with the conversation's role, if it was."

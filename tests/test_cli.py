@@ -115,3 +115,42 @@ def test_invalid_setting_exits_2(
     monkeypatch.setenv("ADVISOR_TOP_K", "many")
     code, _, err = _run(capsys, "ask", "What does a PM do?")
     assert code == 2 and "top_k" in err
+
+
+def test_history_file_makes_follow_ups_work(
+    use_index: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What does an APM do?"},
+                {"role": "assistant", "content": "An APM assists with product development."},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = _run(
+        capsys, "ask", "what skills does it need?", "--history", str(history), "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["citations"][0]["section"].startswith("1.")
+    assert "Associate Product Manager" in data["standalone_question"]
+
+
+def test_bad_history_file_exits_2(
+    use_index: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "history.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = _run(capsys, "ask", "What does a PM do?", "--history", str(bad))
+    assert code == 2 and "history" in err and "hint:" in err
+    code, _, err = _run(capsys, "ask", "What does a PM do?", "--history", str(tmp_path / "none"))
+    assert code == 2
+
+
+def test_openai_backend_without_key_exits_2(
+    use_index: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(capsys, "ask", "What does a PM do?", "--backend", "openai")
+    assert code == 2 and "OPENAI_API_KEY" in err
