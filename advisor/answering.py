@@ -107,9 +107,12 @@ class Advisor:
         if not decision.in_scope:
             yield Final(self._refusal(question, decision, started))
             return
+        corrected = decision.focus or corrected
         retrieved = self.retriever.retrieve(corrected, self.top_k)
         intent = detect_intent(corrected, self.ladder)
-        statements = compose(corrected, intent, retrieved, self.ladder, bool(decision.topic))
+        topic = " ".join(decision.topic)
+        ranker = (lambda ps: self.retriever.rank_for_topic(topic, ps)) if topic else None
+        statements = compose(corrected, intent, retrieved, self.ladder, ranker)
         candidates = _candidates(retrieved, statements)
         scores = self._scores(corrected, retrieved, candidates)
         extractive = self.verifier.verify(render_statements(statements), candidates)

@@ -14,7 +14,7 @@ from advisor.errors import AdvisorError
 if TYPE_CHECKING:
     from advisor.conversation import Message
 
-EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_THRESHOLD = 0, 1, 2, 3
 BACKENDS = ("auto", "local", "openai", "openai-compatible", "extractive")
 
 
@@ -37,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`advisor plan ... | head`); nothing left to say to it.
+        sys.stderr.close()
+        return EXIT_OK
     except Exception as exc:
         # pydantic's ValidationError for a bad ADVISOR_* value is a configuration problem.
         from pydantic import ValidationError
@@ -76,6 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--out", help="also save the Markdown plan to this file")
     p.set_defaults(handler=_plan)
+
+    p = sub.add_parser("eval", help="run the eval suite; exit 3 when a threshold is missed")
+    p.add_argument("--dataset", help="JSONL cases (default evals/datasets/career_eval.jsonl)")
+    p.add_argument("--out", help="write one JSON answer per case to this file")
+    p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
+    p.add_argument("--baseline", action="store_true", help="also run a plain llama-index engine")
+    p.add_argument("--report-dir", default="reports/eval", help="where report.md goes")
+    p.add_argument("--thresholds", help="TOML thresholds (default evals/thresholds.toml)")
+    p.set_defaults(handler=_eval)
 
     p = sub.add_parser("chat", help="a conversation in the terminal")
     p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
@@ -153,6 +166,23 @@ def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
         lines.append("\nSources:")
         lines += [f"  [{n}] {section}: {quote}" for n, section, quote in citations]
     return "\n".join(lines)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.evaluation import command
+
+    outcome = command.run_eval(
+        settings,
+        _backend(args),
+        dataset=Path(args.dataset) if args.dataset else command.DEFAULT_DATASET,
+        out=Path(args.out) if args.out else None,
+        report_dir=Path(args.report_dir),
+        thresholds_file=Path(args.thresholds) if args.thresholds else command.DEFAULT_THRESHOLDS,
+        baseline=args.baseline,
+        command="advisor " + " ".join(sys.argv[1:]),
+    )
+    command.print_outcome(outcome)
+    return EXIT_THRESHOLD if outcome.misses else EXIT_OK
 
 
 def _backend(args: argparse.Namespace) -> str | None:

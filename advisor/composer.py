@@ -4,6 +4,8 @@ Every line it writes is either a structural heading built from the guide's own h
 passage (or sentences of one) quoted verbatim, so the verifier can match each to its source.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from advisor.intent import Intent, QuestionIntent
@@ -29,14 +31,19 @@ def heading(text: str) -> Statement:
     return Statement(f"**{text}**")
 
 
+TopicRanker = Callable[[list[Passage]], dict[str, float]]
+
+
 def compose(
     question: str,
     intent: QuestionIntent,
     retrieved: list[ScoredPassage],
     ladder: CareerLadder,
-    specific: bool,
+    topic_ranker: TopicRanker | None,
 ) -> list[Statement]:
-    """The draft answer. `specific` means the question has a topic beyond the roles it names."""
+    """The draft answer. `topic_ranker` is given when the question has a topic beyond its roles
+    ("Do APMs need to be developers?") and ranks passages by that topic."""
+    specific = topic_ranker is not None
     roles = intent.roles
     if intent.intent is Intent.COMPARISON:
         low, high = sorted(roles[:2], key=lambda r: r.level)
@@ -50,7 +57,7 @@ def compose(
             *_intro(roles[0]),
             *_items(roles[0], PassageKind.RESPONSIBILITY, "Responsibilities"),
         ]
-    return _focused(question, retrieved, roles)
+    return _focused(question, retrieved, roles, topic_ranker)
 
 
 def _intro(role: Role, sentences: int = 1) -> list[Statement]:
@@ -92,22 +99,50 @@ def _comparison(low: Role, high: Role) -> list[Statement]:
     ]
 
 
-def _focused(question: str, retrieved: list[ScoredPassage], roles: list[Role]) -> list[Statement]:
-    """The best few passages for a specific question, preferring the roles it names."""
+def _focused(
+    question: str,
+    retrieved: list[ScoredPassage],
+    roles: list[Role],
+    topic_ranker: TopicRanker | None,
+) -> list[Statement]:
+    """The passages that best match a specific question, grouped under their role's name.
+
+    Candidates are the retrieved passages plus every passage of the roles the question names
+    (retrieval by the whole question can miss the one bullet about the topic).
+    """
     levels = {r.level for r in roles}
-    candidates = [s for s in retrieved if s.passage.level in levels] if levels else []
-    chosen = sorted(candidates or retrieved, key=lambda s: -s.fused)[:FOCUSED_PASSAGES]
+    pool: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
+    for role in roles:
+        for p in [*role.overview, *role.responsibilities, *role.skills]:
+            pool.setdefault(p.id, p)
+    fused = {s.passage.id: s.fused for s in retrieved}
+    scores = topic_ranker(list(pool.values())) if topic_ranker else fused
+    ranked = sorted(pool.values(), key=lambda p: -scores.get(p.id, 0.0))
+    own = [p for p in ranked if p.level in levels] if levels else ranked
+    chosen = own[:FOCUSED_PASSAGES]
+    # When the topic lives in another role's section ("Why do APMs present to the board?"), show
+    # that passage too: it is what the guide actually says, and it corrects a wrong premise.
+    if levels and ranked and ranked[0].level not in levels and ranked[0] not in chosen:
+        chosen = [*chosen[: FOCUSED_PASSAGES - 1], ranked[0]]
     asked = set(content_terms(question))
-    statements = []
-    for scored in sorted(chosen, key=lambda s: (s.passage.source, s.passage.order)):
-        p = scored.passage
+    statements: list[Statement] = []
+    section = None
+    for p in sorted(chosen, key=lambda p: (p.level or 0, p.source, p.order)):
+        if p.level is not None and p.section != section:
+            statements.append(heading(_role_name(p.section)))
+        section = p.section
         sentences = split_sentences(p.text)
         if p.kind is PassageKind.OVERVIEW and len(sentences) > SENTENCES_PER_PARAGRAPH:
-            ranked = sorted(
+            ranked_sentences = sorted(
                 range(len(sentences)), key=lambda i: -len(asked & set(content_terms(sentences[i])))
             )
-            keep = sorted(ranked[:SENTENCES_PER_PARAGRAPH])
+            keep = sorted(ranked_sentences[:SENTENCES_PER_PARAGRAPH])
             statements.append(Statement(" ".join(sentences[i] for i in keep), p))
         else:
             statements.append(Statement(p.text, p))
     return statements
+
+
+def _role_name(section: str) -> str:
+    """A section heading without its ladder number: the role's name as the guide writes it."""
+    return re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", section, flags=re.IGNORECASE)

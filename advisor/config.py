@@ -54,4 +54,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         1000, ge=10, description="Longest question accepted, in characters."
     )
+    judge_model: str | None = Field(
+        None, description="Model for the eval's optional LLM faithfulness judge (llama-index)."
+    )
+    judge_base_url: str | None = Field(None, description="OpenAI-compatible URL of the judge.")
+    judge_api_key: str | None = Field(None, description="API key of the judge model.")
     show_progress: bool = Field(True, description="Show a progress bar while embedding.")

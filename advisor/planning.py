@@ -119,31 +119,27 @@ class _PlanBuilder:
             summary_citation = self.cite(target.overview[0])
         responsibilities = [self.item(p) for p in target.responsibilities]
         skills = [self.item(p) for p in target.skills]
+        # Actions and readiness signs keep the guide's own words inside a short frame, so each
+        # stays checkable against the passage it cites.
         actions = [
             PlanStep(
-                text=f"Ask for work that involves {_lower(i.title)} in your current role "
-                f"as {current.name}.",
+                text=f"Take on {_lower(i.title)} while still {_article(current.name)}: "
+                f"{_first_sentence(i.text)}",
                 citation=i.citation,
             )
             for i in responsibilities
         ] + [
             PlanStep(
-                text=f"Build {_lower(i.title)}: {_first_sentence(i.text)}", citation=i.citation
+                text=f"Practise {_lower(i.title)}: {_first_sentence(i.text)}", citation=i.citation
             )
             for i in skills
         ]
         readiness = [
             PlanStep(
-                text=f"You already handle {_lower(i.title)} with little guidance.",
+                text=f"Ready when this already describes your work: {_first_sentence(i.text)}",
                 citation=i.citation,
             )
             for i in responsibilities
-        ] + [
-            PlanStep(
-                text=f"Colleagues can point to your {_lower(i.title)} in your work.",
-                citation=i.citation,
-            )
-            for i in skills
         ]
         return PlanStage(
             from_role=current.name,
@@ -159,6 +155,10 @@ class _PlanBuilder:
         )
 
 
+def _article(name: str) -> str:
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def _first_sentence(text: str) -> str:
     sentences = split_sentences(text)
     return sentences[0] if sentences else text
@@ -171,16 +171,14 @@ def _lower(title: str) -> str:
 
 def render_markdown(plan: TransitionPlan) -> str:
     """The plan as a self-contained Markdown document, sources included."""
-    out = [f"# Career plan: {plan.from_role} → {plan.to_role}", ""]
-    steps = len(plan.stages)
-    out.append(
-        f"{steps} step{'s' if steps != 1 else ''} up the ladder. Every item comes from the career "
-        "guide; the numbers in brackets point to the sources at the end."
-    )
+    out = [f"# Career plan: {plan.from_role} → {plan.to_role}"]
     for n, stage in enumerate(plan.stages, 1):
         out += ["", f"## Stage {n}: {stage.from_role} → {stage.to_role}", ""]
         if stage.summary:
-            out += [f"{stage.summary} [{stage.summary_citation}]", ""]
+            cited = " ".join(
+                f"{s} [{stage.summary_citation}]" for s in split_sentences(stage.summary)
+            )
+            out += [cited, ""]
         out += ["### What changes in the role", ""]
         out += [f"- **{i.title}**: {i.text} [{i.citation}]" for i in stage.responsibilities]
         out += ["", "### Skills to build", ""]
@@ -189,6 +187,6 @@ def render_markdown(plan: TransitionPlan) -> str:
         out += [f"- [ ] {a.text} [{a.citation}]" for a in stage.actions]
         out += ["", "### How to know you are ready", ""]
         out += [f"- {r.text} [{r.citation}]" for r in stage.readiness]
-    out += ["", "## Sources", ""]
+    out += ["", "## Sources (each [n] above points to the guide's text here)", ""]
     out += [f"[{c.id}] {c.section}: {c.text}" for c in plan.citations]
     return "\n".join(out) + "\n"

@@ -104,3 +104,20 @@ class HybridRetriever:
             )
             for pid in ranked
         ]
+
+    def rank_for_topic(self, topic: str, passages: list[Passage]) -> dict[str, float]:
+        """Fused rank scores of the given passages for a short topic ("developer", "talk")."""
+        if not passages or not topic.strip():
+            return {p.id: 0.0 for p in passages}
+        vector = self.embedder.embed([topic])[0]
+        dense = sorted(passages, key=lambda p: -float(self.vectors[p.id] @ vector))
+        terms = content_terms(topic)
+        keyword_all = dict(zip(self._ids, self.bm25.scores(terms), strict=True))
+        keyword = sorted(passages, key=lambda p: -keyword_all.get(p.id, 0.0))
+        scores = {p.id: 0.0 for p in passages}
+        for rank, p in enumerate(dense):
+            scores[p.id] += 1 / (RRF_K + rank + 1)
+        for rank, p in enumerate(keyword):
+            if keyword_all.get(p.id, 0.0) > 0:
+                scores[p.id] += 1 / (RRF_K + rank + 1)
+        return scores

@@ -103,6 +103,9 @@ CAREER_SCAFFOLD = frozenset(
         "work",
         "take",
         "takes",
+        "responsible",
+        "develop",
+        "developing",
         "matter",
         "matters",
         "useful",
@@ -118,6 +121,18 @@ CAREER_SCAFFOLD = frozenset(
 )
 
 
+def _inflection(word: str) -> str:
+    """Strip only inflections (-s, -es, -ed, -ing): 'becomes' is scaffolding, 'development' is
+    a topic, though a full stemmer would map it onto 'develop'."""
+    for suffix in ("ing", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_SCAFFOLD_STEMS = frozenset(_inflection(w) for w in CAREER_SCAFFOLD) | CAREER_SCAFFOLD
+
+
 @dataclass
 class ScopeDecision:
     """Whether to answer, and the evidence the gate used."""
@@ -128,6 +143,7 @@ class ScopeDecision:
     topic_similarity: float
     reason: str = ""
     roles: list[int] = field(default_factory=list)
+    focus: str | None = None  # the sentence to answer, when only one sentence is in scope
 
 
 class Vocabulary:
@@ -193,13 +209,35 @@ class ScopeGate:
             t
             for t in tokens(text)
             if t not in STOPWORDS
-            and t not in CAREER_SCAFFOLD
+            and t not in _SCAFFOLD_STEMS
+            and _inflection(t) not in _SCAFFOLD_STEMS
             and t not in self.vocabulary.domain
             and len(t) > 1
             and not t.isdigit()
         ]
 
     def decide(self, question: str) -> ScopeDecision:
+        """In scope if the question, or one of its sentences that asks something, is covered.
+
+        "I'm a CPO wannabe. What do CPOs do?" is answerable although its first sentence is not.
+        """
+        whole = self.decide_sentence(question)
+        # Split on any sentence end: casual questions skip capitals ("im a pm. what next").
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", question) if x.strip()]
+        if whole.in_scope or len(sentences) < 2:
+            return whole
+        for sentence in sentences:
+            if _asks(sentence):
+                part = self.decide_sentence(sentence)
+                if part.in_scope:
+                    return ScopeDecision(
+                        True, part.topic, part.unknown, part.topic_similarity,
+                        f"the sentence {sentence!r} is covered: {part.reason}", part.roles,
+                        focus=sentence,
+                    )  # fmt: skip
+        return whole
+
+    def decide_sentence(self, question: str) -> ScopeDecision:
         roles = sorted({m.role.level for m in self.ladder.mentions(question)})
         topic = self.topic(question)
         if not topic:
@@ -214,10 +252,9 @@ class ScopeGate:
             )
         unknown = [t for t in topic if not self.vocabulary.knows(t)]
         similarity = self._similarity(" ".join(topic))
-        # A topic word the guide never uses needs stronger semantic evidence to pass, and a topic
-        # made only of such words ("salary", "MBA") has none at all.
+        # A topic word the guide never uses ("salary", "MBA") needs stronger semantic evidence.
         needed = self.unknown_threshold if unknown else self.threshold
-        in_scope = similarity >= needed and len(unknown) < len(topic)
+        in_scope = similarity >= needed
         reason = f"topic similarity {similarity:.2f} vs {needed:.2f}" + (
             f"; words the guide never uses: {', '.join(unknown)}" if unknown else ""
         )
@@ -226,6 +263,17 @@ class ScopeGate:
     def _similarity(self, topic: str) -> float:
         vector = self.embedder.embed([topic])[0]
         return float(np.max(self.vectors @ vector)) if len(self.vectors) else 0.0
+
+
+_QUESTION_START = re.compile(
+    r"^(?:what|which|who|whom|whose|when|where|why|how|is|are|do|does|did|can|could|should|"
+    r"would|will|tell|explain|describe|list|give)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or bool(_QUESTION_START.match(sentence.strip()))
 
 
 def _drop_alias(text: str, alias: str) -> str:

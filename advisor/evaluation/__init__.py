@@ -1,0 +1,1 @@
+"""The eval suite: datasets, an independent faithfulness judge, metrics, runner and report."""

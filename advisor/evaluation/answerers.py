@@ -1,0 +1,86 @@
+"""What the eval runs: the advisor's pipeline, and a plain llama-index baseline to compare."""
+
+import re
+import time
+from typing import Any
+
+from advisor.answering import Advisor
+from advisor.conversation import parse_history
+from advisor.evaluation.dataset import EvalCase
+from advisor.models import Answer, Citation
+
+# How a plain chat engine says "not in the context"; used to count its refusals.
+_BASELINE_REFUSAL = re.compile(
+    r"\b(?:not (?:mentioned|provided|specified|stated|covered|available|included)|"
+    r"(?:does|do) not (?:mention|provide|specify|say|contain|include)|no information|"
+    r"i (?:don't|do not|cannot|can't) (?:know|answer|provide)|unable to (?:answer|provide))\b",
+    re.IGNORECASE,
+)
+
+
+class PipelineAnswerer:
+    """The advisor itself: scope gate, hybrid retrieval, composer/generator, verifier."""
+
+    def __init__(self, advisor: Advisor) -> None:
+        self.advisor = advisor
+        self.name = advisor.backend
+
+    def answer(self, case: EvalCase) -> tuple[Answer, list[str]]:
+        history = parse_history(case.history)
+        answer = self.advisor.ask(case.question, history)
+        asked = self.advisor.gate.vocabulary.correct(answer.standalone_question or case.question)
+        retrieved = self.advisor.retriever.retrieve(asked, self.advisor.top_k)
+        return answer, [r.passage.section for r in retrieved]
+
+
+class LlamaIndexBaseline:
+    """`index.as_chat_engine()` over the same Chroma collection and model, default prompts.
+
+    No scope gate, no verifier, no citations beyond the retrieved source nodes: the design's
+    worth is the difference between this row and the pipeline's.
+    """
+
+    def __init__(self, collection: Any, embed_model: Any, llm: Any, top_k: int) -> None:
+        from llama_index.core import VectorStoreIndex
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        index = VectorStoreIndex.from_vector_store(
+            ChromaVectorStore(chroma_collection=collection), embed_model=embed_model
+        )
+        self.engine = index.as_chat_engine(llm=llm, similarity_top_k=top_k)
+        self.name = "llama-index baseline"
+
+    def answer(self, case: EvalCase) -> tuple[Answer, list[str]]:
+        from llama_index.core.llms import ChatMessage
+
+        history = [ChatMessage(role=m.role, content=m.content) for m in parse_history(case.history)]
+        started = time.perf_counter()
+        self.engine.reset()
+        response = self.engine.chat(case.question, chat_history=history)
+        text = str(response.response).strip()
+        nodes = response.source_nodes
+        sections = [str(n.node.metadata.get("section", "")) for n in nodes]
+        refused = not text or bool(_BASELINE_REFUSAL.search(text))
+        citations = [
+            Citation(id=i, section=s, text=n.node.get_content(), score=round(n.score or 0.0, 4))
+            for i, (s, n) in enumerate(zip(sections, nodes, strict=True), 1)
+        ]
+        # The baseline writes no [n] markers; each sentence is judged against all its sources.
+        marker = " " + "".join(f"[{c.id}]" for c in citations)
+        cited = _mark_sentences(text, marker) if citations else text
+        answer = Answer(
+            question=case.question,
+            answer=cited,
+            refused=refused,
+            backend=self.name,
+            latency_s=round(time.perf_counter() - started, 4),
+            citations=[] if refused else citations,
+            grounding="generated",
+            raw_generated=text,
+        )
+        return answer, sections
+
+
+def _mark_sentences(text: str, marker: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+", text)
+    return " ".join(p + marker for p in parts if p.strip())
