@@ -23,10 +23,19 @@ index: install
 
 run: install
 	$(BIN)/advisor index
-	$(BIN)/advisor chat
+	$(BIN)/advisor serve
 
+# The suite (unit, live local model, browser), then the evals on both CI backends.
 test: install lint
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory eval
+
+eval: install
+	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor index
+	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
+		--out reports/eval-extractive.jsonl --report-dir reports/eval-extractive
+	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend local \
+		--out reports/eval-local.jsonl --report-dir reports/eval-local
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
@@ -42,6 +51,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_llm.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

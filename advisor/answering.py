@@ -248,18 +248,20 @@ def cite(verification: Verification, scores: dict[str, float]) -> tuple[str, lis
             out.append(f"**{line.heading}**")
             continue
         parts = []
-        for sentence, passage in line.sentences:
-            if passage.id not in numbers:
-                numbers[passage.id] = len(numbers) + 1
-                citations.append(
-                    Citation(
-                        id=numbers[passage.id],
-                        section=passage.section,
-                        text=passage.text,
-                        score=round(scores.get(passage.id, 0.0), 4),
+        for sentence, passages in line.sentences:
+            for passage in passages:
+                if passage.id not in numbers:
+                    numbers[passage.id] = len(numbers) + 1
+                    citations.append(
+                        Citation(
+                            id=numbers[passage.id],
+                            section=passage.section,
+                            text=passage.text,
+                            score=round(scores.get(passage.id, 0.0), 4),
+                        )
                     )
-                )
-            parts.append(f"{sentence} [{numbers[passage.id]}]")
+            markers = "".join(f"[{numbers[p.id]}]" for p in passages)
+            parts.append(f"{sentence} {markers}")
         out.append(line.prefix + " ".join(parts))
     return "\n".join(out), citations
 
@@ -288,11 +290,11 @@ def _looping(text: str, repeats: int = 3) -> bool:
 
 def _completed(generated: Verification, extractive: Verification) -> Verification:
     """The generated answer, followed by the guide's items it left out (small models summarise)."""
-    used = {p.id for line in generated.lines for _, p in line.sentences}
+    used = {p.id for line in generated.lines for _, ps in line.sentences for p in ps}
     missing = [
         line
         for line in extractive.lines
-        if line.heading is None and not any(p.id in used for _, p in line.sentences)
+        if line.heading is None and not any(p.id in used for _, ps in line.sentences for p in ps)
     ]
     if not missing:
         return generated

@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also save the Markdown plan to this file")
     p.set_defaults(handler=_plan)
 
+    p = sub.add_parser("serve", help="the browser chat (Gradio)")
+    p.add_argument("--host", help="address to listen on (default ADVISOR_SERVE_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default ADVISOR_SERVE_PORT, 7860)")
+    p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
+    p.set_defaults(handler=_serve)
+
     p = sub.add_parser("eval", help="run the eval suite; exit 3 when a threshold is missed")
     p.add_argument("--dataset", help="JSONL cases (default evals/datasets/career_eval.jsonl)")
     p.add_argument("--out", help="write one JSON answer per case to this file")
@@ -166,6 +172,28 @@ def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
         lines.append("\nSources:")
         lines += [f"  [{n}] {section}: {quote}" for n, section, quote in citations]
     return "\n".join(lines)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.errors import ConfigError
+    from advisor.wiring import build_advisor
+
+    auth = None
+    if settings.serve_auth:
+        user, sep, password = settings.serve_auth.partition(":")
+        if not (sep and user and password):
+            raise ConfigError(
+                "ADVISOR_SERVE_AUTH must look like user:password.",
+                "Set both parts, or unset it to serve without a login.",
+            )
+        auth = (user, password)
+    advisor_ = build_advisor(settings, backend=_backend(args))
+    from ui.app import launch
+
+    host, port = args.host or settings.serve_host, args.port or settings.serve_port
+    print(f"Serving the career advisor ({advisor_.backend} backend) on http://{host}:{port}")
+    launch(advisor_, host=host, port=port, auth=auth, concurrency_limit=settings.serve_concurrency)
+    return EXIT_OK
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

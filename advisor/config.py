@@ -59,4 +59,12 @@ class Settings(BaseSettings):
     )
     judge_base_url: str | None = Field(None, description="OpenAI-compatible URL of the judge.")
     judge_api_key: str | None = Field(None, description="API key of the judge model.")
+    serve_host: str = Field("127.0.0.1", description="Address the browser chat listens on.")
+    serve_port: int = Field(7860, ge=1, le=65535, description="Port of the browser chat.")
+    serve_auth: str | None = Field(
+        None, description="Basic auth for the browser chat as 'user:password'; unset = none."
+    )
+    serve_concurrency: int = Field(
+        2, ge=1, le=64, description="Answers computed at once; more requests wait in the queue."
+    )
     show_progress: bool = Field(True, description="Show a progress bar while embedding.")

@@ -94,7 +94,7 @@ def main() -> None:
             report = update_index(settings.corpus_dir, wiring.passage_store(settings), embedder)
             reindex.append(time.perf_counter() - started)
             assert report.added == 0
-        advisor_ = wiring.build_advisor(settings)
+        advisor_ = wiring.build_advisor(settings, backend="extractive")
         for q in QUESTIONS[:5]:  # warm-up
             advisor_.ask(q)
         latencies = []

@@ -23,7 +23,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index_dir=Path(tmp), corpus_dir=ROOT / "corpus", show_progress=False)
         update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
-        gate = wiring.build_advisor(settings).gate
+        gate = wiring.build_advisor(settings, backend="extractive").gate
         groups: dict[tuple[str, str], list[float]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             label, question = line.split("\t", 1)

@@ -26,7 +26,7 @@ def test_planted_salary_is_dropped_and_the_rest_kept(
     kept = [s for line in result.lines for s, _ in line.sentences]
     assert "The average salary of a PM is $100,000." not in kept
     assert result.dropped == 1 and len(kept) == 2
-    sections = {p.section[:2] for line in result.lines for _, p in line.sentences}
+    sections = {ps[0].section[:2] for line in result.lines for _, ps in line.sentences}
     assert sections == {"1.", "3."}
 
 
@@ -56,3 +56,36 @@ def test_heading_without_content_is_dropped(
 ) -> None:
     result = guide_advisor.verifier.verify("**Salaries**\n- PMs earn $200k.", passages)
     assert result.lines == []
+
+
+def test_summary_across_items_cites_every_item(
+    guide_advisor: Advisor, passages: list[Passage]
+) -> None:
+    text = (
+        "A principal product manager is responsible for strategic leadership, cross-functional "
+        "leadership, and thought leadership."
+    )
+    result = guide_advisor.verifier.verify(text, passages)
+    [(_, cited)] = [s for line in result.lines for s in line.sentences]
+    assert len(cited) == 3 and {p.section[:2] for p in cited} == {"4."}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "However, the lead PM is seen as an expert in their field, while the CPO is seen as an "
+        "expert in their field.",
+        "Leading teams.",
+        "An APM is a product management role that involves:",
+    ],
+)
+def test_role_mixups_fragments_and_lead_ins_are_dropped(
+    guide_advisor: Advisor, passages: list[Passage], text: str
+) -> None:
+    assert _kept(guide_advisor, text, passages) == []
+
+
+def test_repeated_sentence_is_dropped(guide_advisor: Advisor, passages: list[Passage]) -> None:
+    line = "Senior PMs mentor junior PMs and guide less experienced colleagues."
+    result = guide_advisor.verifier.verify(f"{line}\n{line}\n{line}", passages)
+    assert result.kept == 1 and result.dropped == 2

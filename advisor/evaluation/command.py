@@ -92,5 +92,7 @@ def _progress(name: str):  # type: ignore[no-untyped-def]
     def show(n: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\r{name}: {n}/{total} cases", end="" if n < total else "\n", file=sys.stderr)
+        elif n % 10 == 0 or n == total:  # CI logs: a line now and then shows it is alive
+            print(f"{name}: {n}/{total} cases", file=sys.stderr, flush=True)
 
     return show

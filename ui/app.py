@@ -1,0 +1,267 @@
+"""The browser chat: a Gradio app built from an Advisor (chat, transition plans, the ladder)."""
+
+import html
+import logging
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from gradio.events import api as expose_api
+
+from advisor.answering import Advisor, Final, Token
+from advisor.errors import AdvisorError
+from advisor.planning import TransitionPlan
+from ui import render
+from ui.ladder_svg import ladder_svg
+
+log = logging.getLogger(__name__)
+
+TITLE = "PM Career Advisor"
+EXAMPLES = [
+    "What does a Senior PM do?",
+    "Plan my move from APM to PM",
+    "What skills should an Associate Product Manager develop?",
+    "How is a Lead PM different from a Senior PM?",
+]
+# System fonts only: the stock themes name Google or bundled web fonts, and the page must not
+# reach for any host but its own.
+SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+CSS = """
+.gradio-container { max-width: 1180px !important; margin: 0 auto !important; }
+#advisor-header { padding: 18px 4px 2px; }
+#advisor-header h1 { font-size: 1.7rem; margin: 0 0 4px; letter-spacing: -0.01em; }
+#advisor-header p { margin: 0; color: var(--body-text-color-subdued); }
+.advisor-badge { display: inline-block; padding: 1px 10px; border-radius: 999px;
+  background: var(--color-accent-soft); color: var(--color-accent); font-size: 0.8rem;
+  font-weight: 600; margin-left: 8px; vertical-align: middle; }
+.ladder-panel svg { width: 100%; height: auto; max-width: 420px; display: block; }
+.side-note { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+"""
+
+
+def theme() -> gr.themes.Base:
+    """The page theme: indigo accents on system fonts, nothing fetched from elsewhere."""
+    return gr.themes.Soft(
+        primary_hue="indigo",
+        secondary_hue="amber",
+        neutral_hue="slate",
+        font=SANS,
+        font_mono=MONO,
+    )
+
+
+def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
+    """The chat, the plan panel and the ladder picture for one advisor (no state shared)."""
+    roles = advisor.ladder.roles
+    plain_ladder = ladder_svg(roles)
+    role_choices = [(r.name, str(r.level)) for r in roles]
+    downloads = Path(tempfile.mkdtemp(prefix="advisor-plans-"))
+
+    def plan_levels(plan: TransitionPlan) -> tuple[int | None, int | None]:
+        by_section = {r.section: r.level for r in roles}
+        if not plan.stages:
+            return None, None
+        return by_section.get(plan.stages[0].from_section), by_section.get(
+            plan.stages[-1].to_section
+        )
+
+    def plan_ladder(plan: TransitionPlan) -> str:
+        current, target = plan_levels(plan)
+        return ladder_svg(roles, current, target)
+
+    def respond(
+        message: str, history: list[dict[str, Any]]
+    ) -> Iterator[tuple[list[dict[str, Any]], Any]]:
+        for messages, plan in chat_replies(advisor, message, history):
+            yield messages, gr.skip() if plan is None else plan_ladder(plan)
+
+    def ask(question: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Answer one question from the career guide, with numbered citations."""
+        try:
+            answer = advisor.ask(question, render.history_messages(history or []))
+        except AdvisorError as exc:
+            raise gr.Error(_error_text(exc)) from exc
+        return answer.public_json()
+
+    def plan(from_role: str, to_role: str) -> dict[str, Any]:
+        """A transition plan between two roles of the ladder, with its Markdown document."""
+        try:
+            result = advisor.plan(from_role, to_role)
+        except AdvisorError as exc:
+            raise gr.Error(_error_text(exc)) from exc
+        return {**result.model_dump(mode="json"), "markdown": result.to_markdown()}
+
+    def show_plan(from_level: str, to_level: str) -> tuple[str, str, Any]:
+        try:
+            result = advisor.plan(from_level, to_level)
+        except AdvisorError as exc:
+            raise gr.Error(_error_text(exc)) from exc
+        folder = Path(tempfile.mkdtemp(dir=downloads))
+        path = folder / f"career-plan-{_slug(result.from_role)}-to-{_slug(result.to_role)}.md"
+        path.write_text(result.to_markdown(), encoding="utf-8")
+        body = render.plan_markdown(result) + "\n\n" + render.plan_sources_markdown(result)
+        return body, plan_ladder(result), gr.DownloadButton(value=str(path), visible=True)
+
+    app = gr.Blocks(title=TITLE, analytics_enabled=False)
+    with app:
+        gr.HTML(
+            f'<div id="advisor-header"><h1>{TITLE}'
+            f'<span class="advisor-badge">backend: {html.escape(advisor.backend)}</span></h1>'
+            "<p>Answers about the product-management career ladder, grounded in the career "
+            "guide: every sentence cites its source, and questions the guide does not cover "
+            "are declined.</p></div>"
+        )
+        with gr.Tabs():
+            with gr.Tab("Ask the guide", id="chat"):
+                # Rendered in the side column below, but needed now as the chat's extra output.
+                chat_ladder = gr.HTML(plain_ladder, elem_classes="ladder-panel", render=False)
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=420):
+                        chatbot = gr.Chatbot(
+                            label="Conversation",
+                            show_label=False,
+                            height=620,
+                            sanitize_html=True,
+                            allow_tags=False,
+                            latex_delimiters=[],
+                            buttons=["copy", "copy_all"],
+                            feedback_options=None,
+                            elem_id="advisor-chat",
+                            placeholder="**Ask about any level of the PM ladder.**\n\n"
+                            "Answers quote the career guide; open *Sources* under an answer "
+                            "to read the passages.",
+                        )
+                        gr.ChatInterface(
+                            respond,
+                            chatbot=chatbot,
+                            textbox=gr.Textbox(
+                                placeholder="Ask about a role, its skills, or how to move up…",
+                                show_label=False,
+                                submit_btn="Ask",
+                                stop_btn="Stop",
+                                elem_id="advisor-input",
+                            ),
+                            additional_outputs=[chat_ladder],
+                            examples=EXAMPLES,
+                            concurrency_limit=concurrency_limit,
+                            api_visibility="undocumented",
+                            fill_height=False,
+                        )
+                    with gr.Column(scale=2, min_width=300):
+                        gr.Markdown("### The ladder")
+                        chat_ladder.render()  # type: ignore[no-untyped-call]
+                        gr.Markdown(
+                            "Ask *“Plan my move from APM to PM”* to see your move on the "
+                            "ladder, or open the **Plan a move** tab.",
+                            elem_classes="side-note",
+                        )
+                chatbot.clear(lambda: plain_ladder, None, chat_ladder, api_visibility="private")
+            with gr.Tab("Plan a move", id="plan"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2, min_width=300):
+                        start = gr.Dropdown(
+                            role_choices, value=role_choices[0][1], label="Your current role"
+                        )
+                        goal = gr.Dropdown(
+                            role_choices,
+                            value=role_choices[min(1, len(role_choices) - 1)][1],
+                            label="The role you want",
+                        )
+                        build = gr.Button("Build my plan", variant="primary")
+                        plan_ladder_view = gr.HTML(plain_ladder, elem_classes="ladder-panel")
+                        download = gr.DownloadButton(
+                            "Download plan (Markdown)", visible=False, variant="secondary"
+                        )
+                    with gr.Column(scale=3, min_width=420):
+                        plan_view = gr.Markdown(
+                            "Pick your current role and the one you want, then **Build my "
+                            "plan**. Each stage lists what changes, the skills to build, "
+                            "actions to take and signs you are ready, all cited.",
+                            elem_id="plan-view",
+                        )
+                build.click(
+                    show_plan,
+                    [start, goal],
+                    [plan_view, plan_ladder_view, download],
+                    api_visibility="private",
+                    concurrency_limit=concurrency_limit,
+                )
+        # The documented API: JSON in, JSON out, for scripts and gradio_client.
+        expose_api(ask, api_name="ask", concurrency_limit=concurrency_limit)
+        expose_api(plan, api_name="plan", concurrency_limit=concurrency_limit)
+    return app
+
+
+def chat_replies(
+    advisor: Advisor, message: str, history: list[dict[str, Any]]
+) -> Iterator[tuple[list[dict[str, Any]], TransitionPlan | None]]:
+    """The assistant's messages as they change: provisional text, then the verified answer."""
+    # The history comes from this browser's Chatbot: nothing is kept between requests.
+    text = ""
+    yield [render.streaming_message(text)], None
+    try:
+        for event in advisor.stream(message, render.history_messages(history)):
+            if isinstance(event, Token):
+                text += event.text
+                yield [render.streaming_message(text)], None
+            elif isinstance(event, Final):
+                answer = event.answer
+                plan = None if answer.plan is None else TransitionPlan.model_validate(answer.plan)
+                yield render.answer_messages(answer), plan
+    except AdvisorError as exc:
+        yield render.error_messages(exc.message, exc.hint), None
+    except Exception:
+        log.exception("chat request failed")
+        yield render.error_messages("Something went wrong on our side.", "Please try again."), None
+
+
+def start(
+    app: gr.Blocks,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    *,
+    block: bool = True,
+) -> str:
+    """Serve the app (blocking unless block=False) and return its local URL."""
+    _, url, _ = app.launch(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=False,
+        inbrowser=False,
+        prevent_thread_lock=not block,
+        show_error=False,
+        footer_links=["api"],
+        theme=theme(),
+        css=CSS,
+        ssr_mode=False,
+        quiet=not block,
+    )
+    return str(url)
+
+
+def launch(
+    advisor: Advisor,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    concurrency_limit: int = 2,
+) -> None:
+    """Build the app for `advisor` and serve it until interrupted (`advisor serve`)."""
+    app = build_app(advisor, concurrency_limit=concurrency_limit)
+    app.queue(default_concurrency_limit=concurrency_limit)
+    start(app, host, port, auth, block=True)
+
+
+def _error_text(exc: AdvisorError) -> str:
+    # Quotes stay: the message names what the user typed ('Senior PM'), shown as plain text.
+    return html.escape(f"{exc.message} {exc.hint}".strip(), quote=False)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "role"
