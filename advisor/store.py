@@ -115,6 +115,12 @@ class PassageStore:
         ]
         return sorted(out, key=lambda s: (s.passage.source, s.passage.order))
 
+    def close(self) -> None:
+        """Release the client's connections (a server's HTTP pool, SQLite handles)."""
+        close = getattr(self._client, "close", None)
+        if callable(close):
+            close()
+
     def vectors(self) -> dict[str, Vectors]:
         """Every stored passage's vector, by id."""
         import numpy as np
