@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def _judge(settings: Settings) -> LlmJudge | None:
     return llama_index_judge(settings.judge_model, settings.judge_base_url, settings.judge_api_key)
 
 
-def _progress(name: str):  # type: ignore[no-untyped-def]
+def _progress(name: str) -> Callable[[int, int], None]:
     def show(n: int, total: int) -> None:
         if sys.stderr.isatty():
             print(f"\r{name}: {n}/{total} cases", end="" if n < total else "\n", file=sys.stderr)
