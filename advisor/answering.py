@@ -289,20 +289,32 @@ def _looping(text: str, repeats: int = 3) -> bool:
 
 
 def _completed(generated: Verification, extractive: Verification) -> Verification:
-    """The generated answer, followed by the guide's items it left out (small models summarise)."""
-    used = {p.id for line in generated.lines for _, ps in line.sentences for p in ps}
-    missing = [
+    """The model's verified summary, then the guide's items in full.
+
+    A small model summarises ("assists with product development") and drops the detail a reader
+    acts on ("help define features, prioritize tasks"); the extractive lines keep it. Lines the
+    model already quoted word for word are not repeated.
+    """
+    said = {_plain(s) for line in generated.lines for s, _ in line.sentences}
+    rest = [
         line
         for line in extractive.lines
-        if line.heading is None and not any(p.id in used for _, ps in line.sentences for p in ps)
+        if line.heading is not None or any(_plain(s) not in said for s, _ in line.sentences)
     ]
-    if not missing:
+    rest = [
+        ln
+        for i, ln in enumerate(rest)
+        if ln.heading is None or (i + 1 < len(rest) and rest[i + 1].heading is None)
+    ]
+    if not any(line.heading is None for line in rest):
         return generated
-    extra = [VerifiedLine("", heading="More from the guide"), *missing]
-    kept = generated.kept + sum(len(line.sentences) for line in missing)
-    return Verification(
-        generated.lines + extra, kept, generated.dropped, generated.dropped_sentences
-    )
+    kept = generated.kept + sum(len(line.sentences) for line in rest)
+    lines = [*generated.lines, VerifiedLine("", heading="From the guide"), *rest]
+    return Verification(lines, kept, generated.dropped, generated.dropped_sentences)
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(sentence.lower().split())
 
 
 def _with_dropped(verification: Verification, dropped: int) -> Verification:
