@@ -37,3 +37,13 @@ def test_openai_compatible_backend_against_a_real_loopback_server(
     assert answer.grounding != "extractive-fallback" or "supported" in (answer.notice or "")
     assert answer.citations and all(c.section.startswith("3.") for c in answer.citations)
     assert "salary" not in answer.answer.lower()
+
+
+def test_embedded_default_answers_apm_question_with_its_duties(guide_settings: Settings) -> None:
+    advisor = wiring.build_advisor(guide_settings, backend="local")
+    answer = advisor.ask("What does an Associate Product Manager do?")
+    assert answer.backend == "local"
+    assert {c.section[:2] for c in answer.citations} == {"1."}
+    text = answer.answer.lower()
+    for fact in ("define features", "customer feedback", "launch"):
+        assert fact in text
