@@ -65,6 +65,33 @@ class LlamaIndexChatModel:
             raise classify_error(exc, self.name, self.where) from exc
 
 
+class LazyLocalChatModel:
+    """The embedded model, loaded on the first question that reaches it (not for refusals,
+    plans or a process that never asks), then shared by the whole process."""
+
+    name = "local"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._model: LlamaIndexChatModel | None = None
+
+    @property
+    def llm(self) -> Any:
+        """The llama-index LLM (starts the server); the eval's baseline drives it directly."""
+        return self._load().llm
+
+    def stream(self, turns: list[ChatTurn]) -> Iterator[str]:
+        return self._load().stream(turns)
+
+    def _load(self) -> "LlamaIndexChatModel":
+        if self._model is None:
+            from advisor.local_model import shared_server
+
+            server = shared_server(self.settings.local_threads, self.settings.local_context)
+            self._model = _openai_like(self.settings, "local", server.base_url, "none", "local")
+        return self._model
+
+
 def classify_error(exc: Exception, backend: str, where: str) -> Exception:
     """A wrong key, URL or model is the user's to fix (ConfigError); the rest is a failure."""
     import httpx
@@ -110,10 +137,11 @@ def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
         case "extractive":
             return None
         case "local":
-            from advisor.local_model import LocalModelServer, shared_server
+            from advisor.local_model import local_model_installed, part_paths
 
-            server: LocalModelServer = shared_server(settings.local_threads, settings.local_context)
-            return _openai_like(settings, "local", server.base_url, "none", "local")
+            if not local_model_installed():
+                part_paths()  # raises BackendUnavailableError with the install hint
+            return LazyLocalChatModel(settings)
         case "openai-compatible":
             url = settings.openai_base_url
             if not url or urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
@@ -146,7 +174,9 @@ def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
     raise BackendUnavailableError(f"Unknown backend {backend!r}.", "Use one of: " + _choices())
 
 
-def _openai_like(settings: Settings, name: str, url: str, key: str, model: str) -> ChatModel:
+def _openai_like(
+    settings: Settings, name: str, url: str, key: str, model: str
+) -> "LlamaIndexChatModel":
     from llama_index.llms.openai_like import OpenAILike
 
     llm = OpenAILike(
