@@ -3,7 +3,6 @@
 import math
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol
 
 from advisor.embedding import Embedder, Vectors
 from advisor.ladder import CareerLadder
@@ -23,10 +22,6 @@ class ScoredPassage:
     dense: float
     keyword: float
     fused: float
-
-
-class Retriever(Protocol):
-    def retrieve(self, question: str, k: int) -> list[ScoredPassage]: ...
 
 
 class BM25:
