@@ -9,19 +9,26 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from advisor.composer import Statement, compose
-from advisor.conversation import Message, standalone_question
+from advisor.conversation import Message
+from advisor.direct import Answerer, Statement
 from advisor.errors import InvalidQuestionError
 from advisor.generation import MAX_CONTEXT_PASSAGES, build_prompt, clean_generated, judge
-from advisor.intent import detect_intent
 from advisor.ladder import CareerLadder
 from advisor.llm import BackendFailure, ChatModel
 from advisor.models import Answer, Citation, Grounding, Passage
-from advisor.plan_intent import PlanRequest, recognise_plan_request
+from advisor.parsing import split_sentences
+from advisor.plan_intent import (
+    PlanRequest,
+    recognise_plan_request,
+    wants_plan,
+    wants_promotion,
+)
 from advisor.planning import TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
-from advisor.scope import ScopeDecision, ScopeGate
+from advisor.understand.asks import first_person, roles_in
+from advisor.understand.read import ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
+from advisor.wording import coverage_sentence, not_covered, refusal_text
 
 
 @dataclass(frozen=True)
@@ -47,14 +54,15 @@ class Advisor:
     def __init__(
         self,
         retriever: HybridRetriever,
-        gate: ScopeGate,
+        reader: Reader,
         verifier: Verifier,
         top_k: int,
         max_question_chars: int,
         chat_model: ChatModel | None = None,
     ) -> None:
         self.retriever = retriever
-        self.gate = gate
+        self.reader = reader
+        self.answerer = Answerer(retriever.ladder, retriever.embedder)
         self.verifier = verifier
         self.top_k = top_k
         self.max_question_chars = max_question_chars
@@ -97,35 +105,35 @@ class Advisor:
         """Tokens as the model writes them, then the verified Final answer."""
         started = time.perf_counter()
         question = self.validate(question)
-        standalone = standalone_question(question, history, self.ladder)
-        corrected = self.gate.vocabulary.correct(standalone)
-        request = recognise_plan_request(corrected, self.ladder)
+        reading = self.reader.read(question, history)
+        request = self._plan_request(reading)
         if request is not None:
             yield Final(self._plan_answer(question, request, started))
             return
-        decision = self.gate.decide(corrected)
-        if not decision.in_scope:
-            yield Final(self._refusal(question, decision, started))
+        if not reading.covered:
+            yield Final(self._refusal(question, reading, started))
             return
-        corrected = decision.focus or corrected
-        retrieved = self.retriever.retrieve(corrected, self.top_k)
-        intent = detect_intent(corrected, self.ladder)
-        topic = " ".join(decision.topic)
-        ranker = (lambda ps: self.retriever.rank_for_topic(topic, ps)) if topic else None
-        statements = compose(corrected, intent, retrieved, self.ladder, ranker)
-        candidates = _candidates(retrieved, statements)
-        scores = self._scores(corrected, retrieved, candidates)
-        extractive = self.verifier.verify(render_statements(statements), candidates)
+        statements: list[Statement] = []
+        retrieved_all: list[ScoredPassage] = []
+        for read in reading.covered:
+            retrieved = self.retriever.retrieve(read.ask.text, self.top_k)
+            retrieved_all += retrieved
+            ranked = self._ranked(read, retrieved)
+            statements += self.answerer.answer(read.ask, ranked, bool(read.coverage.topic))
+        extractive = verification_of(statements)
+        candidates = _candidates(retrieved_all, statements)
+        scores = self._scores(reading.text, retrieved_all, candidates)
         grounding: Grounding = "extractive"
         verification, notice = extractive, None
         text: str | None = None
         judged = 0
         if self.chat_model is not None:
-            context = _context(statements, retrieved)
+            context = _context(statements, retrieved_all)
             roles = {r.level: r.name for r in self.ladder.roles}
+            asked = " ".join(r.ask.text for r in reading.covered)
             text = ""
             try:
-                for delta in self.chat_model.stream(build_prompt(corrected, context, roles)):
+                for delta in self.chat_model.stream(build_prompt(asked, context, roles)):
                     text += delta
                     yield Token(delta)
                     if _looping(text):
@@ -146,24 +154,62 @@ class Advisor:
                     verification = _with_dropped(extractive, generated.dropped)
         answer_text, citations = cite(verification, scores)
         if not citations:
-            yield Final(self._refusal(question, decision, started))
+            yield Final(self._refusal(question, reading, started))
             return
-        yield Final(
-            Answer(
-                question=question,
-                answer=answer_text,
-                refused=False,
-                backend=self.backend,
-                latency_s=round(time.perf_counter() - started, 4),
-                citations=citations,
-                grounding=grounding,
-                dropped_sentences=verification.dropped,
-                generated_sentences=judged,
-                raw_generated=text,
-                notice=notice,
-                standalone_question=standalone if standalone != question else None,
-            )
+        gaps = [not_covered(r.ask) for r in reading.uncovered]
+        answer = Answer(
+            question=question,
+            answer="\n".join([answer_text, *gaps]) if gaps else answer_text,
+            refused=False,
+            backend=self.backend,
+            latency_s=round(time.perf_counter() - started, 4),
+            citations=citations,
+            grounding=grounding,
+            dropped_sentences=verification.dropped,
+            generated_sentences=judged,
+            raw_generated=text,
+            notice=notice,
+            standalone_question=_standalone(reading),
+            not_covered=gaps,
         )
+        answer.retrieved_sections = [p.section for p in candidates]
+        yield Final(answer)
+
+    def _ranked(self, read: ReadAsk, retrieved: list[ScoredPassage]) -> list[Passage]:
+        """Candidate passages for the ask, best first: retrieved ones plus the named roles'."""
+        pool: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
+        for role in read.ask.roles:
+            for p in [*role.overview, *role.responsibilities, *role.skills]:
+                pool.setdefault(p.id, p)
+        if not read.ask.roles and not read.coverage.topic:
+            # About the guide itself ("what is it about?", "how does it end?"): its passages
+            # outside any level, the introduction and conclusion.
+            general = [p for p in self.retriever.passages.values() if p.level is None]
+            if general:
+                pool = {p.id: p for p in general}
+        topic = " ".join(read.coverage.topic) or read.ask.text
+        scores = self.retriever.rank_for_topic(topic, list(pool.values()))
+        return sorted(pool.values(), key=lambda p: -scores.get(p.id, 0.0))
+
+    def _plan_request(self, reading: Reading) -> PlanRequest | None:
+        request = recognise_plan_request(reading.text, self.ladder)
+        user = reading.state.user
+        if request is not None:
+            if request.assumed_start and user is not None and user.level < request.to_role.level:
+                return PlanRequest(user, request.to_role, assumed_start=False)
+            return request
+        asks_own_move = any(
+            first_person(r.ask.text) and wants_promotion(r.ask.text) for r in reading.asks
+        )
+        if (
+            user is not None
+            and (wants_plan(reading.text) or asks_own_move)
+            and not roles_in(reading.text, self.ladder)
+        ):
+            target = self.ladder.next_role(user)
+            if target is not None:
+                return PlanRequest(user, target, assumed_start=False)
+        return None
 
     def plan(self, from_role: str, to_role: str) -> TransitionPlan:
         """A transition plan between two roles named as the user likes ("APM", "senior")."""
@@ -173,13 +219,7 @@ class Advisor:
 
     def coverage(self) -> str:
         """One sentence naming what the guide covers, from the parsed ladder."""
-        names = ", ".join(r.name for r in self.ladder.roles)
-        if not names:
-            return "The guide's topics are listed in its section headings."
-        return (
-            f"It covers the product-management career ladder ({names}): what each level is "
-            "responsible for, the skills to develop at each level, and how to move up."
-        )
+        return coverage_sentence(self.ladder)
 
     def _plan_answer(self, question: str, request: PlanRequest, started: float) -> Answer:
         plan = self.plan(str(request.from_role.level), str(request.to_role.level))
@@ -190,7 +230,7 @@ class Advisor:
                 f"You did not say your current role, so this plan starts one level below "
                 f"{request.to_role.name}, at {request.from_role.name}."
             )
-        return Answer(
+        answer = Answer(
             question=question,
             answer=body,
             refused=False,
@@ -201,24 +241,19 @@ class Advisor:
             notice=notice,
             plan=plan.model_dump(mode="json"),
         )
+        answer.retrieved_sections = [c.section for c in plan.citations]
+        return answer
 
-    def _refusal(self, question: str, decision: ScopeDecision, started: float) -> Answer:
-        # Name at most a few of the unknown words: enough to show what was not found, too
-        # little to turn a refusal into an echo of whatever the question asked to be said.
-        shown = [w for w in decision.unknown if w.isalpha() and len(w) <= 20][:3]
-        missing = f" ({', '.join(shown)})" if shown else ""
-        text = (
-            f"The career guide does not cover that{missing}, so I can't answer it from the "
-            f"guide. {self.coverage()}"
-        )
+    def _refusal(self, question: str, reading: Reading, started: float) -> Answer:
         return Answer(
             question=question,
-            answer=text,
+            answer=refusal_text(reading, self.ladder),
             refused=True,
             backend=self.backend,
             latency_s=round(time.perf_counter() - started, 4),
             citations=[],
             grounding="refused",
+            not_covered=[not_covered(r.ask) for r in reading.uncovered],
         )
 
     def _scores(
@@ -233,9 +268,33 @@ class Advisor:
         return scores
 
 
-def render_statements(statements: list[Statement]) -> str:
-    """A draft as Markdown: headings as bold lines, quoted passages as bullets."""
-    return "\n".join(s.text if s.passage is None else f"- {s.text}" for s in statements)
+def verification_of(statements: list[Statement]) -> Verification:
+    """The extractive answer as verified lines: each statement carries its support already."""
+    lines: list[VerifiedLine] = []
+    seen: set[str] = set()
+    for s in statements:
+        if s.is_heading:
+            lines.append(VerifiedLine("", heading=s.text))
+            continue
+        key = " ".join(s.text.lower().split())
+        if key in seen:
+            continue  # two asks may quote the same passage
+        seen.add(key)
+        # Each sentence carries its citation; a lead-in ending in ':' dangles without its list.
+        sentences = [x for x in split_sentences(s.text) if not x.endswith(":")]
+        if sentences:
+            line = VerifiedLine("- " if s.bullet else "")
+            line.sentences = [(x, list(s.passages)) for x in sentences]
+            lines.append(line)
+    lines = [
+        ln
+        for i, ln in enumerate(lines)
+        if ln.heading is None
+        or (i + 1 < len(lines) and lines[i + 1].heading is None)
+        or ln.heading.endswith(".")
+    ]
+    kept = sum(len(ln.sentences) for ln in lines)
+    return Verification(lines, kept, 0, [])
 
 
 def cite(verification: Verification, scores: dict[str, float]) -> tuple[str, list[Citation]]:
@@ -270,8 +329,8 @@ def _candidates(retrieved: list[ScoredPassage], statements: list[Statement]) -> 
     """Passages a sentence may be verified against: the drafted ones, then the retrieved ones."""
     seen: dict[str, Passage] = {}
     for s in statements:
-        if s.passage is not None:
-            seen.setdefault(s.passage.id, s.passage)
+        for p in s.passages:
+            seen.setdefault(p.id, p)
     for r in retrieved:
         seen.setdefault(r.passage.id, r.passage)
     return list(seen.values())
@@ -311,6 +370,16 @@ def _completed(generated: Verification, extractive: Verification) -> Verificatio
     kept = generated.kept + sum(len(line.sentences) for line in rest)
     lines = [*generated.lines, VerifiedLine("", heading="From the guide"), *rest]
     return Verification(lines, kept, generated.dropped, generated.dropped_sentences)
+
+
+def _standalone(reading: Reading) -> str | None:
+    """The asks with the roles they took from the conversation, when any did."""
+    parts = [
+        f"{r.ask.text} (about the {r.ask.roles[0].name} role)"
+        for r in reading.asks
+        if r.ask.inherited_roles and r.ask.roles
+    ]
+    return " ".join(parts) or None
 
 
 def _plain(sentence: str) -> str:

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
         description="Minimum similarity of the question's topic to some sentence of the guide.",
     )
     scope_unknown_threshold: float = Field(
-        0.50,
+        0.60,
         ge=0.0,
         le=1.0,
         description="The same minimum when the topic has words the guide never uses.",

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 
 class PassageKind(StrEnum):
@@ -61,6 +61,19 @@ class Answer(BaseModel):
     plan: dict[str, Any] | None = Field(
         None, description="The TransitionPlan, when the question asked for a plan."
     )
+    not_covered: list[str] = Field(
+        default_factory=list, description="One sentence per ask the guide does not cover."
+    )
+    # Sections of the passages retrieved for the answer, best first (scored by the eval).
+    _retrieved_sections: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def retrieved_sections(self) -> list[str]:
+        return self._retrieved_sections
+
+    @retrieved_sections.setter
+    def retrieved_sections(self, sections: list[str]) -> None:
+        self._retrieved_sections = sections
 
     def public_json(self) -> dict[str, object]:
         """The JSON contract of design.md plus the grounding fields."""

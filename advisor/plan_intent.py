@@ -18,6 +18,23 @@ _PLAN_WORDS = re.compile(
 _CURRENT = re.compile(r"\b(?:i'?m|i am|as an?|currently|now|from)\b", re.IGNORECASE)
 
 
+def wants_plan(text: str) -> bool:
+    """Whether the text asks for a plan ("plan my next step", "how do I get promoted")."""
+    return bool(_PLAN_WORDS.search(text))
+
+
+_PROMOTION = re.compile(
+    r"\bpromot\w*|\bnext (?:step|level|move|role)\b|\bmove up\b|\blevel up\b|\bstep up\b|"
+    r"\bgrow(?:ing)? (?:into|to)\b|\bget ahead\b",
+    re.IGNORECASE,
+)
+
+
+def wants_promotion(text: str) -> bool:
+    """Whether a first-person ask is about the user's own next move ("for a promotion")."""
+    return bool(_PROMOTION.search(text))
+
+
 @dataclass(frozen=True)
 class PlanRequest:
     from_role: Role

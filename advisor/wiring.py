@@ -47,24 +47,31 @@ def build_advisor(
     """
     from advisor.answering import Advisor
     from advisor.llm import build_chat_model, resolve_backend
-    from advisor.scope import ScopeGate
+    from advisor.understand.meaning import Understanding
+    from advisor.understand.normalise import Normaliser
+    from advisor.understand.read import Reader
     from advisor.verifier import Verifier
 
     r = retriever(settings)
     passages = list(r.passages.values())
-    gate = ScopeGate(
+    understanding = Understanding(
         passages,
         r.ladder,
         r.embedder,
         settings.scope_threshold,
         settings.scope_unknown_threshold,
     )
+    role_words = {
+        w for role in r.ladder.roles for a in role.aliases + role.weak_aliases for w in a.split()
+    }
+    normaliser = Normaliser(understanding.corpus_words, understanding.framing | role_words)
+    reader = Reader(r.ladder, understanding, normaliser)
     if chat_model is None:
         name = backend or resolve_backend(settings)
         chat_model = build_chat_model(settings, name)
     return Advisor(
         r,
-        gate,
+        reader,
         Verifier(r.embedder, r.ladder),
         settings.top_k,
         settings.max_question_chars,

@@ -36,8 +36,8 @@ def main() -> None:
         advisor_.ask("What does a PM do?")  # warm-up: fills llama.cpp's cache of the fixed prefix
         ttfts, rates, totals, generated, dropped = [], [], [], 0, 0
         groundings: dict[str, int] = {}
-        gate = advisor_.gate  # refusals never reach the model: time only answerable questions
-        asked = [q for q in QUESTIONS if gate.decide(gate.vocabulary.correct(q)).in_scope]
+        # Refusals never reach the model: time only answerable questions.
+        asked = [q for q in QUESTIONS if advisor_.reader.read(q).covered]
         asked = asked[: args.questions]
         for q in asked:
             started = time.perf_counter()

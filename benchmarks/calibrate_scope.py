@@ -1,4 +1,4 @@
-"""Calibrate the scope gate: topic similarity of labelled questions, by group.
+"""Calibrate the coverage decision: topic similarity of each ask of labelled questions, by group.
 
 Run: .venv/bin/python benchmarks/calibrate_scope.py [evals/calibration.tsv]
 Each line of the file is "in<TAB>question" or "out<TAB>question". Prints every question's topic,
@@ -23,24 +23,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index_dir=Path(tmp), corpus_dir=ROOT / "corpus", show_progress=False)
         update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
-        gate = wiring.build_advisor(settings, backend="extractive").gate
+        reader = wiring.build_advisor(settings, backend="extractive").reader
         groups: dict[tuple[str, str], list[float]] = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             label, question = line.split("\t", 1)
-            d = gate.decide(gate.vocabulary.correct(question))
-            if not d.topic:
-                group = "role only" if d.roles else "empty"
-            elif len(d.unknown) == len(d.topic):
-                group = "all words unknown"
-            else:
-                group = "some unknown" if d.unknown else "all known"
-            groups.setdefault((label, group), []).append(d.topic_similarity)
-            mark = "ok " if d.in_scope == (label == "in") else "BAD"
-            print(f"{mark} {label:3} {group:17} {d.topic_similarity:.2f} {question}")
+            reading = reader.read(question)
+            for read in reading.asks:
+                c = read.coverage
+                if not c.topic:
+                    group = "no topic"
+                else:
+                    group = "strange words" if c.strange else "known words"
+                groups.setdefault((label, group), []).append(c.similarity)
+            mark = "ok " if bool(reading.covered) == (label == "in") else "BAD"
+            print(f"{mark} {label:3} {question}")
     print("\nlabel group              n   min   max")
     for (label, group), sims in sorted(groups.items()):
         print(f"{label:5} {group:17} {len(sims):3} {min(sims):.2f}  {max(sims):.2f}")
-    print(f"thresholds: all known {gate.threshold:.2f}, some unknown {gate.unknown_threshold:.2f}")
+    u = reader.understanding
+    print(f"thresholds: known words {u.threshold:.2f}, strange words {u.strange_threshold:.2f}")
 
 
 if __name__ == "__main__":

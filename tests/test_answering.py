@@ -49,7 +49,7 @@ def test_answers_are_organised_by_what_was_asked(
 
 def test_top_of_the_ladder_has_no_next_role(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("What comes after VP of Product?")
-    assert "top of this career ladder" in answer.answer
+    assert "top of this ladder" in answer.answer
     assert _sections(answer) == {"5"}
 
 

@@ -125,8 +125,10 @@ def test_follow_up_answer_uses_history(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("and after that?", history)
     assert answer.standalone_question and "Lead Product Manager" in answer.standalone_question
     assert {c.section[:2] for c in answer.citations} == {"5."}
-    # Without history the same words are not about any role.
-    assert guide_advisor.ask("and after that?").refused
+    # Without history the same words name no role: the answer is the whole ladder, never a
+    # single level picked at random.
+    alone = guide_advisor.ask("and after that?")
+    assert alone.refused or len({c.section[:2] for c in alone.citations}) == 5
 
 
 def test_question_naming_a_role_is_not_rewritten(guide_advisor: Advisor) -> None:

@@ -25,9 +25,10 @@ IN_SCOPE = [
 def test_out_of_scope_is_refused(guide_advisor: Advisor, question: str) -> None:
     answer = guide_advisor.ask(question)
     assert answer.refused and not answer.citations
-    assert "does not cover" in answer.answer
-    # The refusal names what the guide does cover, from the parsed ladder.
-    assert "Senior Product Manager" in answer.answer
+    assert "doesn't cover" in answer.answer
+    # The refusal names what the guide does cover, from the parsed ladder, in a few sentences.
+    assert any(r.name in answer.answer for r in guide_advisor.ladder.roles)
+    assert len(answer.answer.split()) < 70
 
 
 @pytest.mark.parametrize("question", IN_SCOPE)
@@ -36,11 +37,13 @@ def test_in_scope_is_answered(guide_advisor: Advisor, question: str) -> None:
     assert not answer.refused and answer.citations, answer.answer
 
 
-def test_topic_drops_role_names_and_scaffolding(guide_advisor: Advisor) -> None:
-    assert guide_advisor.gate.topic("What skills does a senior PM need?") == []
-    assert guide_advisor.gate.topic("What is the average salary of a PM?") == ["average", "salary"]
+def test_topic_drops_role_names_and_asking_words(guide_advisor: Advisor) -> None:
+    understanding = guide_advisor.reader.understanding
+    assert understanding.topic("What skills does a senior PM need?") == ([], [])
+    topic, strange = understanding.topic("What is the average salary of a PM?")
+    assert "salary" in topic and "salary" in strange
 
 
 def test_spelling_is_corrected_to_corpus_words(guide_advisor: Advisor) -> None:
-    corrected = guide_advisor.gate.vocabulary.correct("assocate product manger")
+    corrected = guide_advisor.reader.normaliser.normalise("assocate product manger")
     assert corrected == "associate product manager"

@@ -28,9 +28,8 @@ class PipelineAnswerer:
     def answer(self, case: EvalCase) -> tuple[Answer, list[str]]:
         history = parse_history(case.history)
         answer = self.advisor.ask(case.question, history)
-        asked = self.advisor.gate.vocabulary.correct(answer.standalone_question or case.question)
-        retrieved = self.advisor.retriever.retrieve(asked, self.advisor.top_k)
-        return answer, [r.passage.section for r in retrieved]
+        # Retrieval is scored on the passages this answer was built from.
+        return answer, answer.retrieved_sections
 
 
 class LlamaIndexBaseline:

@@ -26,6 +26,14 @@ class EvalCase(BaseModel):
     )
     forbidden: list[str] = Field(default_factory=list, description="Phrases that must not appear.")
     plan: tuple[int, int] | None = Field(None, description="Expected plan (from, to) levels.")
+    premise: str | None = Field(
+        None, description='"false": the question presupposes what the guide contradicts.'
+    )
+    uncovered: list[list[str]] = Field(
+        default_factory=list,
+        description="Asks the guide does not cover; each must be named (a list of synonyms).",
+    )
+    yes_no: str | None = Field(None, description='"yes" or "no": the direct answer expected.')
 
     model_config = {"extra": "ignore"}
 

@@ -120,10 +120,17 @@ def answer_sentences(answer: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+# "The guide doesn't cover ..." states an absence, not a fact from the guide: the refusal
+# metrics judge it, this judge does not.
+_ABSENCE = re.compile(r"^the guide (?:doesn't|does not) (?:cover|say)\b", re.IGNORECASE)
+
+
 def faithfulness(answer: str, citations: dict[int, str]) -> tuple[int, int, list[str]]:
     """(supported, total, unsupported sentences) judging each sentence by what it cites."""
     supported, total, bad = 0, 0, []
     for sentence, ids in answer_sentences(answer):
+        if not ids and _ABSENCE.match(sentence):
+            continue
         total += 1
         sources = [citations[i] for i in ids if i in citations]
         if sources and sentence_supported(sentence, sources):

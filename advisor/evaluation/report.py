@@ -4,7 +4,7 @@ with two small SVG charts written beside it (no plotting library needed)."""
 from html import escape
 from pathlib import Path
 
-from advisor.evaluation.runner import CaseResult, per_category, summarise
+from advisor.evaluation.runner import CaseResult, per_category, refusal_by_category, summarise
 from advisor.evaluation.thresholds import Miss
 
 COLUMNS = [
@@ -18,6 +18,10 @@ COLUMNS = [
     ("retrieval_hit_rate", "hit@k"),
     ("retrieval_mrr", "MRR"),
     ("plan_accuracy", "plans"),
+    ("premise_corrected", "premise"),
+    ("compound_coverage", "compound"),
+    ("first_sentence_answers", "1st answers"),
+    ("answer_words_p50", "words p50"),
     ("forbidden_phrases", "forbidden"),
     ("latency_p50_s", "p50 s"),
     ("latency_p95_s", "p95 s"),
@@ -68,6 +72,11 @@ def write_report(
     ]
     for cat in next(iter(categories.values())):
         out.append(f"| {cat} | " + " | ".join(fmt(c.get(cat)) for c in categories.values()) + " |")
+    first_name = next(iter(rows))
+    out += ["", f"## Refusal accuracy per category ({first_name})", ""]
+    out += ["| category | refused (must refuse) | answered (must answer) |", "|---|---|---|"]
+    for cat, (refused, answered) in refusal_by_category(rows[first_name]).items():
+        out.append(f"| {cat} | {fmt(refused)} | {fmt(answered)} |")
     out += ["", "## Latency", "", "![latency histogram](latency.svg)", ""]
     out += ["## Thresholds", ""]
     out += [f"- MISSED {m}" for m in misses] or ["All thresholds met."]

@@ -1,5 +1,6 @@
 """Running the eval cases through an answerer and scoring each answer."""
 
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -41,6 +42,10 @@ class CaseResult:
     forbidden_found: list[str] = field(default_factory=list)
     plan_ok: bool | None = None
     judge_ok: bool | None = None
+    premise_corrected: bool | None = None
+    compound_covered: bool | None = None
+    first_answers: bool | None = None
+    words: int = 0
 
     def problems(self) -> list[str]:
         """Why this case fails, in words; empty when it passes every check."""
@@ -59,6 +64,12 @@ class CaseResult:
             out.append("said: " + "; ".join(self.forbidden_found))
         if self.plan_ok is False:
             out.append("plan missing or wrong")
+        if self.premise_corrected is False:
+            out.append("false premise not corrected first")
+        if self.compound_covered is False:
+            out.append("an ask neither answered nor named as not covered")
+        if self.first_answers is False:
+            out.append("the first sentence does not answer the question")
         return out
 
 
@@ -100,11 +111,58 @@ def score_case(
             result.judge_ok = judge(case.question, answer.answer, list(by_id.values()))
     if answer.raw_generated:
         result.raw_supported, result.raw_sentences = raw_faithfulness(answer.raw_generated, corpus)
+    result.words = len(_CITE_MARK.sub("", answer.answer).split())
+    first = first_sentence(answer.answer)
+    if case.premise == "false":
+        result.premise_corrected = (
+            answered
+            and bool(_CONTRADICTS.search(first))
+            and not result.missing_facts
+            and not result.forbidden_found
+        )
+    if case.uncovered:
+        named = all(_names_gap(answer, words) for words in case.uncovered)
+        result.compound_covered = answered and not result.missing_facts and named
+    if answered and case.must_answer and case.plan is None:
+        if case.yes_no:
+            result.first_answers = first.lower().startswith(case.yes_no.lower())
+        elif case.premise == "false":
+            result.first_answers = bool(_CONTRADICTS.search(first))
+        elif case.facts:
+            result.first_answers = any(s.lower() in first.lower() for f in case.facts for s in f)
     if case.plan is not None:
         stages = (answer.plan or {}).get("stages", [])
         levels = _plan_levels(stages)
         result.plan_ok = levels == (case.plan[0], case.plan[1])
     return result
+
+
+_CITE_MARK = re.compile(r"\[\d+\]")
+# A first sentence that disagrees: what a corrected premise opens with.
+_CONTRADICTS = re.compile(
+    r"^(?:no\b|not\b|actually\b)|\b(?:not|doesn't|does not|don't|isn't|aren't|never|otherwise|"
+    r"rather|instead)\b",
+    re.IGNORECASE,
+)
+_GAP = re.compile(r"\b(?:doesn't|does not|don't|not) (?:cover|say|mention|address)", re.IGNORECASE)
+
+
+def first_sentence(answer: str) -> str:
+    """The answer's opening sentence (a bold lead line counts), without markup or citations."""
+    for line in answer.splitlines():
+        text = _CITE_MARK.sub("", line).strip().strip("*").strip()
+        text = re.sub(r"^[-*•]\s+", "", text)
+        if text:
+            return re.split(r"(?<=[.!?])\s+", text)[0]
+    return ""
+
+
+def _names_gap(answer: Answer, words: list[str]) -> bool:
+    """An uncovered ask is named: a sentence says the guide does not cover it, in its words."""
+    for sentence in re.split(r"(?<=[.!?”])\s+|\n", answer.answer):
+        if _GAP.search(sentence) and any(w.lower() in sentence.lower() for w in words):
+            return True
+    return False
 
 
 def _plan_levels(stages: list[dict[str, object]]) -> tuple[int, int] | None:
@@ -162,11 +220,37 @@ def summarise(results: list[CaseResult]) -> dict[str, float | None]:
         "llm_judge_faithfulness": share(judged) if judged else None,
         "forbidden_phrases": float(sum(bool(r.forbidden_found) for r in results)),
         "plan_accuracy": share([r.plan_ok for r in results if r.plan_ok is not None]),
+        "premise_corrected": share(
+            [r.premise_corrected for r in results if r.premise_corrected is not None]
+        ),
+        "compound_coverage": share(
+            [r.compound_covered for r in results if r.compound_covered is not None]
+        ),
+        "first_sentence_answers": share(
+            [r.first_answers for r in results if r.first_answers is not None]
+        ),
+        "answer_words_p50": statistics.median([r.words for r in results if not r.answer.refused])
+        if any(not r.answer.refused for r in results)
+        else None,
         "latency_p50_s": statistics.median(latencies) if latencies else None,
         "latency_p95_s": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
         if latencies
         else None,
     }
+
+
+def refusal_by_category(results: list[CaseResult]) -> dict[str, tuple[float | None, float | None]]:
+    """Per category: (share of must-refuse cases refused, share of must-answer cases answered)."""
+    out: dict[str, tuple[float | None, float | None]] = {}
+    for category in sorted({r.case.category for r in results}):
+        rows = [r for r in results if r.case.category == category]
+        refuse = [r.answer.refused for r in rows if r.case.refuse]
+        answer = [not r.answer.refused for r in rows if r.case.must_answer]
+        out[category] = (
+            sum(refuse) / len(refuse) if refuse else None,
+            sum(answer) / len(answer) if answer else None,
+        )
+    return out
 
 
 def per_category(results: list[CaseResult]) -> dict[str, float]:

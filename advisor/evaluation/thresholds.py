@@ -21,6 +21,9 @@ _CULPRITS: dict[str, Callable[[CaseResult], bool]] = {
     "faithfulness": lambda r: bool(r.unsupported),
     "forbidden_phrases": lambda r: bool(r.forbidden_found),
     "plan_accuracy": lambda r: r.plan_ok is False,
+    "premise_corrected": lambda r: r.premise_corrected is False,
+    "compound_coverage": lambda r: r.compound_covered is False,
+    "first_sentence_answers": lambda r: r.first_answers is False,
     "retrieval_hit_rate": lambda r: r.hit is False,
     "retrieval_mrr": lambda r: r.reciprocal_rank is not None and r.reciprocal_rank < 1,
 }

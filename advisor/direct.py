@@ -1,0 +1,254 @@
+"""The answer to each ask, leading with a direct answer, then the guide's supporting items.
+
+Every line is a Statement: a heading (structure, no claim), or a sentence with the passages that
+support it. Sentences are either quoted verbatim from a passage, or built from the parsed ladder
+itself ("After Senior Product Manager comes Lead Product Manager.", "Skills to develop as a PM:
+strategic thinking, leadership and problem-solving.") and cite the passages they summarise.
+"""
+
+import re
+from dataclasses import dataclass
+
+from advisor.embedding import Embedder
+from advisor.ladder import CareerLadder, Role
+from advisor.lexicon import content_terms, tokens
+from advisor.models import Passage, PassageKind
+from advisor.parsing import split_sentences
+from advisor.understand.asks import BOTTOM, TOP, Ask, Need, mask_roles
+
+CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
+FOCUSED_PASSAGES = 3
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE)
+# Asking for the whole ladder rather than one end of it.
+_WHOLE = re.compile(r"\b(?:all|every|each|list|levels|roles|rungs|stages|steps|order|sequence|"
+                    r"how many|path|progression)\b", re.IGNORECASE)  # fmt: skip
+_DESCENDING = re.compile(r"\b(?:top down|top to bottom|highest first|descending|reverse)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A line of an answer: a heading (no passages) or a sentence and its supporting passages."""
+
+    text: str
+    passages: tuple[Passage, ...] = ()
+    bullet: bool = False
+
+    @property
+    def is_heading(self) -> bool:
+        return not self.passages
+
+
+def heading(text: str) -> Statement:
+    return Statement(text)
+
+
+def said(text: str, *passages: Passage, bullet: bool = False) -> Statement:
+    return Statement(text, tuple(passages), bullet)
+
+
+class Answerer:
+    """Builds the statements that answer one covered ask."""
+
+    def __init__(self, ladder: CareerLadder, embedder: Embedder) -> None:
+        self.ladder = ladder
+        self.embedder = embedder
+
+    def answer(self, ask: Ask, ranked: list[Passage], topic: bool) -> list[Statement]:
+        """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
+        whether the ask has a subject beyond its roles and need."""
+        roles = list(ask.roles)
+        if ask.claim or ask.presupposes:
+            verdict = self.claim(ask, ranked)
+            if verdict is not None:
+                return verdict
+        if ask.need is Need.ORDER or (not roles and ask.need in (Need.NEXT, Need.PREVIOUS)):
+            return self.order(ask)
+        if not roles or (topic and ask.need not in (Need.NEXT, Need.PREVIOUS, Need.COMPARE)):
+            # A subject beyond the role ("how does a PM decide what to prioritise?"): the
+            # passages that speak to it, not the role's whole list.
+            return self.focused(ranked, roles)
+        role = roles[0]
+        if ask.need is Need.COMPARE and len(roles) >= 2:
+            low, high = sorted(roles[:2], key=lambda r: r.level)
+            return self.compare(low, high)
+        if ask.need is Need.NEXT:
+            return self.neighbour(role, upward=True)
+        if ask.need is Need.PREVIOUS:
+            return self.neighbour(role, upward=False)
+        if ask.need is Need.SKILLS:
+            return self.items(role, PassageKind.SKILL)
+        if ask.need is Need.DUTIES:
+            return self.items(role, PassageKind.RESPONSIBILITY)
+        return self.focused(ranked, roles)
+
+    # -- the needs ------------------------------------------------------------------------------
+
+    def items(self, role: Role, kind: PassageKind, limit: int | None = None) -> list[Statement]:
+        items = role.items(kind)
+        if not items:
+            return self.intro(role, sentences=3)
+        lead = summary(role, kind)
+        rest = [said(p.text, p, bullet=True) for p in items[:limit]]
+        return [lead, *rest] if lead is not None else rest
+
+    def intro(self, role: Role, sentences: int = 1) -> list[Statement]:
+        if not role.overview:
+            return []
+        first = role.overview[0]
+        # A lead-in such as "Your role will involve:" dangles without its list below it.
+        kept = [s for s in split_sentences(first.text) if not s.endswith(":")][:sentences]
+        return [said(" ".join(kept), first)] if kept else []
+
+    def neighbour(self, role: Role, upward: bool) -> list[Statement]:
+        other = self.ladder.next_role(role) if upward else self.ladder.previous_role(role)
+        if other is None:
+            edge = "the top" if upward else "the first step"
+            return [heading(f"{role.name} is {edge} of this ladder."), *self.intro(role, 2)]
+        passages = _passages(other)
+        anchor = passages[0] if passages else None
+        word = "After" if upward else "Before"
+        lead = (
+            said(f"{word} {role.name} comes {other.name}.", anchor)
+            if anchor is not None
+            else heading(f"{word} {role.name} comes {other.name}.")
+        )
+        return [lead, *self.intro(other, 2), *self.items(other, PassageKind.RESPONSIBILITY)]
+
+    def compare(self, low: Role, high: Role) -> list[Statement]:
+        out: list[Statement] = [heading(f"{low.name} and {high.name}, side by side")]
+        for role in (low, high):
+            out.append(heading(role.name))
+            for kind in (PassageKind.RESPONSIBILITY, PassageKind.SKILL):
+                line = summary(role, kind)
+                if line is not None:
+                    out.append(Statement(line.text, line.passages, bullet=True))
+            if not role.responsibilities and not role.skills:
+                out += self.intro(role, 2)
+        return out
+
+    def order(self, ask: Ask) -> list[Statement]:
+        roles = list(self.ladder.roles)
+        if not roles:
+            return []
+        whole = bool(_WHOLE.search(ask.text))
+        if TOP.search(ask.text) and not BOTTOM.search(ask.text) and not whole:
+            return [
+                heading(f"The top of the ladder is {roles[-1].name}."),
+                *self.intro(roles[-1], 2),
+            ]
+        if BOTTOM.search(ask.text) and not TOP.search(ask.text) and not whole:
+            return [heading(f"The ladder starts at {roles[0].name}."), *self.intro(roles[0], 2)]
+        if _DESCENDING.search(ask.text):
+            roles.reverse()
+        names = " → ".join(r.name for r in roles)
+        out = [heading(f"The ladder has {len(roles)} levels: {names}.")]
+        for role in roles:
+            intro = self.intro(role)
+            if intro:
+                out.append(Statement(intro[0].text, intro[0].passages, bullet=True))
+        return out
+
+    def focused(self, ranked: list[Passage], roles: list[Role]) -> list[Statement]:
+        """The passages that best match the ask, best first, kept to the named roles' sections
+        when the ask names roles (plus the best passage elsewhere, which may correct it)."""
+        levels = {r.level for r in roles}
+        own = [p for p in ranked if p.level in levels] if levels else list(ranked)
+        chosen = own[:FOCUSED_PASSAGES]
+        if levels and ranked and ranked[0].level not in levels and ranked[0] not in chosen:
+            chosen = [*chosen[: FOCUSED_PASSAGES - 1], ranked[0]]
+        return [said(p.text, p, bullet=i > 0) for i, p in enumerate(chosen)]
+
+    # -- claims and premises --------------------------------------------------------------------
+
+    def claim(self, ask: Ask, ranked: list[Passage]) -> list[Statement] | None:
+        """Yes / no / "the guide says otherwise" for an ask that asserts something of a role.
+
+        None when the ask names no single role (then it is answered as a plain question).
+        """
+        if len(ask.roles) != 1 or ask.need is Need.ORDER:
+            return None
+        role = ask.roles[0]
+        predicate = mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+        own = _passages(role)
+        others = [p for r in self.ladder.roles if r is not role for p in _passages(r)]
+        best_own = self._best_sentence(predicate, own)
+        best_other = self._best_sentence(predicate, others)
+        if (
+            best_own is not None
+            and best_own[0] >= CLAIM_MIN
+            and (best_other is None or best_own[0] >= best_other[0] - 0.05)
+        ):
+            _, sentence, passage = best_own
+            agrees = bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
+            if ask.presupposes and agrees:
+                return [said(sentence, passage)]
+            if agrees:
+                return [heading("Yes."), said(sentence, passage)]
+            flip = "they do" if ask.negated else "not quite"
+            return [heading(f"No: the guide says {flip}."), said(sentence, passage)]
+        if best_other is not None and best_other[0] >= CLAIM_MIN:
+            _, sentence, passage = best_other
+            owner = self.ladder.by_level(passage.level or 0)
+            owner_name = owner.name if owner else passage.section
+            lead = heading(f"No: the guide gives that to {owner_name}, not to {role.name}.")
+            mine = summary(role, PassageKind.RESPONSIBILITY)
+            return [
+                lead,
+                said(sentence, passage),
+                *([heading(f"What the guide says about {role.name}")] if mine else []),
+                *self.intro(role, 2),
+                *([mine] if mine else []),
+            ]
+        return None
+
+    def _best_sentence(
+        self, text: str, passages: list[Passage]
+    ) -> tuple[float, str, Passage] | None:
+        sentences = [(s, p) for p in passages for s in split_sentences(p.text)]
+        if not sentences or not text.strip():
+            return None
+        vectors = self.embedder.embed([text, *(s for s, _ in sentences)])
+        scores = vectors[1:] @ vectors[0]
+        asked = set(content_terms(text))
+        # Lexical overlap breaks near-ties between sentences of similar meaning.
+        best = max(
+            range(len(sentences)),
+            key=lambda i: (
+                float(scores[i]) + 0.05 * len(asked & set(content_terms(sentences[i][0])))
+            ),
+        )
+        return float(scores[best]), sentences[best][0], sentences[best][1]
+
+
+def summary(role: Role, kind: PassageKind) -> Statement | None:
+    """One sentence naming a role's items by their titles, citing them all."""
+    items = role.items(kind)
+    titled = [p for p in items if p.title]
+    if not titled:
+        return None
+    titles = [_lower_title(p.title or "") for p in titled]
+    listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    article = "an" if role.name[:1].lower() in "aeiou" else "a"
+    label = "Skills to develop as" if kind is PassageKind.SKILL else "Responsibilities of"
+    return said(f"{label} {article} {role.name}: {listed}.", *titled)
+
+
+def _passages(role: Role) -> list[Passage]:
+    return [*role.overview, *role.responsibilities, *role.skills]
+
+
+def _lower_title(title: str) -> str:
+    words = title.split()
+    # Keep acronyms and proper names as written; lower-case ordinary capitalised words.
+    return " ".join(w if w.isupper() or (i and w[:1].isupper()) else w.lower()
+                    for i, w in enumerate(words))  # fmt: skip
+
+
+def _strip_tag(text: str) -> str:
+    text = re.sub(r",?\s*(?:right|correct|true|isn'?t it|don'?t they)\s*\??$", "", text, flags=re.I)
+    text = re.sub(r"^\W*(?:why|how come)\s+(?:do|does|did|is|are|would|should)?\s*", "", text,
+                  flags=re.I)  # fmt: skip
+    # The claim's content: what is said of the role, without its negation or the framing.
+    dropped = {"guide", "says", "say", "not", "never", "no", "ever", "don't", "doesn't",
+               "aren't", "isn't", "can't", "won't", "dont", "doesnt"}  # fmt: skip
+    return " ".join(t for t in tokens(text.replace("’", "'")) if t not in dropped)

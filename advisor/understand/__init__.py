@@ -1,0 +1,1 @@
+"""Question understanding: normalise what was typed, split it into asks, decide coverage."""

@@ -1,0 +1,133 @@
+"""Splitting a question into its asks, and finding each ask's roles and need.
+
+A message may hold context ("I came from consulting last year."), one ask, or several
+("What does a senior PM do, and what do they earn?"). Each ask is judged on its own, so a covered
+ask is answered even when its neighbour is not. Context sentences are never judged for coverage:
+they only tell who the user is ("I'm a PM now." names the user's level).
+"""
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from advisor.ladder import CareerLadder, Role
+
+# Question words are a closed class of English; they start an ask, and after a conjunction
+# they start a second one ("..., and what do they earn?").
+_WH = r"what|which|who|whom|whose|when|where|why|how"
+_AUX = r"do|does|did|is|are|was|were|can|could|should|would|will|must|may|might|have|has"
+_REQUEST = (
+    r"tell|explain|list|name|describe|outline|summari[sz]e|walk|show|give|help|compare|"
+    r"enumerate|define|clarify|plan|break|spell|recap"
+)
+_ASK_START = re.compile(rf"^\W*(?:(?:so|and|also|ok|okay|but|then|pls|please)\W+)*(?:{_WH}|{_AUX}|"
+                        rf"{_REQUEST}|any|anything)\b", re.IGNORECASE)  # fmt: skip
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_JOIN = re.compile(
+    rf"(?:\s*[,;]\s*|\s+)(?:and|also|plus|but|&|\+)\s+(?:also\s+)?(?=(?:{_WH}|{_AUX})\b)|"
+    rf"\s*;\s*(?=(?:{_WH}|{_AUX})\b)|\s+\+\s+|\s*\?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they)\s*\??$",
+                  re.IGNORECASE)  # fmt: skip
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that level|this level|"
+                      r"that one|this one|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+_CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
+TOP = re.compile(r"\b(?:top|highest|ultimate|last|final|most senior|peak)\b", re.IGNORECASE)
+BOTTOM = re.compile(r"\b(?:bottom|lowest|first|entry|start|starting|beginning)\b", re.IGNORECASE)
+_WHY = re.compile(r"^\W*(?:why|how come)\b", re.IGNORECASE)
+
+
+class Need(StrEnum):
+    """What an ask wants from the ladder."""
+
+    DUTIES = "duties"
+    SKILLS = "skills"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    COMPARE = "compare"
+    ORDER = "order"
+    TOPIC = "topic"  # a specific subject ("do APMs need to code?")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One thing a message asks, with the roles it is about."""
+
+    text: str
+    roles: tuple[Role, ...] = ()
+    need: Need = Need.TOPIC
+    claim: bool = False  # a yes/no question or a statement asked to be confirmed
+    presupposes: bool = False  # "why do X ...?": asserts X ... and asks why
+    negated: bool = False  # "senior PMs don't deal with executives, right?"
+    inherited_roles: bool = False  # roles came from the conversation, not the ask itself
+
+
+@dataclass
+class Message:
+    """A user message taken apart: its asks, and the context sentences around them."""
+
+    asks: list[Ask]
+    context: list[str] = field(default_factory=list)
+    stated_role: Role | None = None
+
+
+def split_message(text: str) -> tuple[list[str], list[str]]:
+    """(asks, context): sentences that ask something, split at joined questions; the rest."""
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+    asks: list[str] = []
+    context: list[str] = []
+    for sentence in sentences:
+        parts = [p.strip(" ,;") for p in _JOIN.split(sentence) if p and p.strip(" ,;")]
+        for part in parts:
+            if part.endswith("?") or _ASK_START.match(part) or _TAG.search(part):
+                asks.append(part)
+            else:
+                context.append(part)
+    if not asks and context:
+        # A bare topic ("senior pm skills") or a request without a question word.
+        asks, context = [context[-1]], context[:-1]
+    return asks, context
+
+
+def first_person(text: str) -> bool:
+    return bool(_FIRST_PERSON.search(text))
+
+
+def refers_back(text: str) -> bool:
+    return bool(_PRONOUN.search(text))
+
+
+def claim_shape(text: str) -> tuple[bool, bool, bool]:
+    """(claim, presupposes, negated) from the ask's form."""
+    tagged = bool(_TAG.search(text)) and not text.lower().startswith(("what", "which", "who"))
+    claim = tagged or bool(_CLAIM_START.match(text))
+    presupposes = bool(_WHY.match(text))
+    body = _TAG.sub("", text)
+    negated = bool(_NEGATED.search(body)) and (claim or presupposes)
+    return claim, presupposes, negated
+
+
+def roles_in(text: str, ladder: CareerLadder) -> list[Role]:
+    """The distinct roles the text names, in order of first mention."""
+    roles: list[Role] = []
+    for mention in ladder.mentions(text):
+        if mention.role not in roles:
+            roles.append(mention.role)
+    return roles
+
+
+def mask_roles(text: str, ladder: CareerLadder, placeholder: str = "this role") -> str:
+    """The text with every role name replaced, so meaning is compared without the names."""
+    from advisor.ladder import normalize
+
+    norm = normalize(text)
+    spans = sorted(((m.start, m.start + len(m.alias)) for m in ladder.mentions(text)), reverse=True)
+    for start, end in spans:
+        # The mention may carry a plural or possessive ending the alias does not.
+        while (end < len(norm) and norm[end].isalpha()) or (end < len(norm) and norm[end] == "'"):
+            end += 1
+        norm = norm[:start] + placeholder + norm[end:]
+    return norm

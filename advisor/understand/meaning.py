@@ -1,0 +1,268 @@
+"""What each ask needs, and whether the loaded guides cover it.
+
+Coverage is decided per ask, on its topic: the ask's words once role names, function words and
+the language of asking (advisor/data/question_language.toml, and words whose meaning is a close
+neighbour of one) are set aside. A topic made of the guides' own words must be semantically close
+to some sentence or item title of the guides; a topic with a word the guides never use (nor a
+close neighbour of one) needs a stronger match, because "what do they earn" sits near the guide's
+role passages only through the role's name. An ask with no topic left ("what does a senior PM
+do?") is covered when the ladder has the role it names.
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from advisor.embedding import Embedder, Vectors
+from advisor.ladder import CareerLadder, Role
+from advisor.lexicon import STOPWORDS, stem, tokens
+from advisor.models import Passage
+from advisor.parsing import split_sentences
+from advisor.understand.asks import Need, mask_roles
+
+NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
+MOVE_MIN = 0.6  # "what comes after" must be said clearly: "after the roadmap is set" is not it
+NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
+
+
+@cache
+def framing_words() -> frozenset[str]:
+    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
+    return frozenset(w.lower() for w in tomllib.loads(text)["framing"]["words"])
+
+
+@cache
+def need_examples() -> dict[Need, list[str]]:
+    text = resources.files("advisor.data").joinpath("needs.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    return {Need(name): list(table["examples"]) for name, table in data.items()}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the guides cover an ask, and the evidence."""
+
+    covered: bool
+    topic: tuple[str, ...]
+    strange: tuple[str, ...]  # topic words the guides never use
+    similarity: float
+    reason: str
+
+
+class Understanding:
+    """Needs and coverage for asks, over the passages of the loaded guides."""
+
+    def __init__(
+        self,
+        passages: list[Passage],
+        ladder: CareerLadder,
+        embedder: Embedder,
+        threshold: float,
+        strange_threshold: float,
+    ) -> None:
+        self.ladder = ladder
+        self.embedder = embedder
+        self.threshold = threshold
+        self.strange_threshold = strange_threshold
+        words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
+        self.corpus_words = {w for w in words if w.isalpha()}
+        self.corpus_stems = {stem(w) for w in self.corpus_words}
+        self.framing = framing_words()
+        self.framing_stems = {stem(w) for w in self.framing}
+        # Topics are short ("technical understanding"), so they are compared with short texts:
+        # item titles and single sentences, where a whole passage would dilute the match.
+        phrases = sorted(
+            {x for p in passages for x in [p.title or "", *split_sentences(p.text)] if x}
+        )
+        self.phrases = phrases
+        self.phrase_vectors: Vectors = _embed(embedder, phrases)
+        vocabulary = sorted(
+            w for w in (self.corpus_words | self.framing) if w not in STOPWORDS and len(w) > 2
+        )
+        self.vocabulary = vocabulary
+        self.vocabulary_vectors = _embed(embedder, vocabulary)
+        self.need_labels: list[Need] = []
+        examples: list[str] = []
+        for need, texts in need_examples().items():
+            self.need_labels += [need] * len(texts)
+            examples += texts
+        self.need_vectors = _embed(embedder, examples)
+
+    def need(self, text: str, roles: list[Role]) -> Need:
+        """The structured need an ask states, or TOPIC when it asks about a subject."""
+        if len(roles) >= 2 and not _ORDERING.search(text):
+            return Need.COMPARE
+        masked = mask_roles(text, self.ladder)
+        vector = self.embedder.embed([masked])[0]
+        sims = self.need_vectors @ vector
+        best = int(np.argmax(sims))
+        if sims[best] < NEED_MIN:
+            return Need.TOPIC
+        need = self.need_labels[best]
+        if need in (Need.NEXT, Need.PREVIOUS) and sims[best] < MOVE_MIN:
+            return Need.TOPIC
+        if need is Need.ORDER and roles and bool(_UP.search(text)) != bool(_DOWN.search(text)):
+            need = Need.NEXT  # "which level sits under X": a neighbour of X, direction below
+        if need in (Need.NEXT, Need.PREVIOUS):
+            # Embeddings barely tell "above" from "below"; the direction words do.
+            up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+            if up != down:
+                need = Need.NEXT if up else Need.PREVIOUS
+        if need in (Need.NEXT, Need.PREVIOUS) and not roles:
+            return Need.ORDER if sims[best] >= 0.6 else Need.TOPIC
+        return need
+
+    def topic(self, text: str) -> tuple[list[str], list[str]]:
+        """(topic words, strange words): what the ask is about beyond its roles and framing."""
+        masked = mask_roles(text, self.ladder, placeholder=" ")
+        topic: list[str] = []
+        unknown: list[str] = []
+        for raw in tokens(masked):
+            if "'" in raw and not raw.endswith("'s"):
+                continue  # a contraction ("you'll", "don't") is function words
+            word = raw.removesuffix("'s")
+            if word in STOPWORDS or word in _NEGATIONS or len(word) < 2 or word.isdigit():
+                continue
+            if word in self.framing or stem(word) in self.framing_stems:
+                continue
+            if self._known(word):
+                topic.append(word)
+                continue
+            part = self._compound_part(word)
+            if part is not None:
+                if part not in self.framing:
+                    topic.append(part)
+                continue
+            if _noise(word, text):
+                continue
+            topic.append(word)
+            unknown.append(word)
+        if unknown:
+            vectors = self.embedder.embed(unknown)
+            sims = vectors @ self.vocabulary_vectors.T
+            strange = []
+            for word, row in zip(unknown, sims, strict=True):
+                best = int(np.argmax(row)) if len(row) else -1
+                if best >= 0 and row[best] >= NEIGHBOUR_MIN:
+                    if self.vocabulary[best] in self.framing:
+                        topic.remove(word)  # a form of an asking word ("rungs", "promote")
+                    continue
+                strange.append(word)
+            unknown = strange
+        return topic, unknown
+
+    def _known(self, word: str) -> bool:
+        if word in self.corpus_words or stem(word) in self.corpus_stems:
+            return True
+        # A clipped form of a corpus word ("exec", "execs", "set" for "setting").
+        clipped = word.removesuffix("s")
+        return len(clipped) >= 3 and any(w.startswith(clipped) for w in self.corpus_words)
+
+    def _compound_part(self, word: str) -> str | None:
+        """A known word a run-together compound is made of ("skillwise" -> "skill")."""
+        for size in range(len(word) - 3, 3, -1):
+            for part in (word[:size], word[-size:]):
+                if part in self.framing or self._known(part):
+                    return part
+        return None
+
+    def coverage(self, text: str, roles: list[Role], need: Need) -> Coverage:
+        """Whether the guides answer this ask."""
+        topic, strange = self.topic(text)
+        if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
+            return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
+        if not topic:
+            # Nothing asked beyond roles, the ladder or the guide itself ("what is this guide
+            # about?"): the ladder's structure and the guide's own overview answer it.
+            return Coverage(True, (), (), 1.0, "asks about the ladder or the guide itself")
+        similarity = self.similarity(" ".join(topic))
+        if strange:
+            covered = similarity >= self.strange_threshold
+            reason = f"topic similarity {similarity:.2f} vs {self.strange_threshold:.2f}"
+        else:
+            present = self._present(topic, roles)
+            covered = similarity >= self.threshold or present >= PRESENT_MIN
+            reason = f"topic similarity {similarity:.2f}, {present:.0%} of its words in the text"
+        return Coverage(covered, tuple(topic), tuple(strange), similarity, reason)
+
+    def _present(self, topic: list[str], roles: list[Role]) -> float:
+        """Share of the topic's words that the named roles' passages (or any) use."""
+        if roles:
+            stems = {
+                stem(t)
+                for r in roles
+                for p in [*r.overview, *r.responsibilities, *r.skills]
+                for t in tokens(p.text)
+            }
+        else:
+            stems = self.corpus_stems
+        return sum(stem(w) in stems for w in topic) / len(topic)
+
+    def _has_quantities(self, roles: list[Role]) -> bool:
+        passages = [p for r in roles for p in [*r.overview, *r.responsibilities, *r.skills]]
+        return any(_AMOUNT.search(p.text) for p in passages)
+
+    def similarity(self, phrase: str) -> float:
+        if not len(self.phrase_vectors):
+            return 0.0
+        vector = self.embedder.embed([phrase])[0]
+        return float(np.max(self.phrase_vectors @ vector))
+
+    def stated_role(self, sentence: str) -> Role | None:
+        """The role a first-person statement puts the user in ("I lead a product line today")."""
+        named = [m.role for m in self.ladder.mentions(sentence)]
+        if named:
+            return named[-1] if _TOWARDS.search(sentence) is None else named[0]
+        masked = mask_roles(sentence, self.ladder)
+        vector = self.embedder.embed([masked])[0]
+        best: tuple[float, Role | None] = (0.0, None)
+        for role in self.ladder.roles:
+            texts = [p.text for p in [*role.overview, *role.responsibilities]]
+            if not texts:
+                continue
+            score = float(np.max(self.embedder.embed(texts) @ vector))
+            if score > best[0]:
+                best = (score, role)
+        return best[1] if best[0] >= STATED_ROLE_MIN else None
+
+
+STATED_ROLE_MIN = 0.55
+PRESENT_MIN = 0.5
+_NEGATIONS = frozenset(["not", "never", "no", "none", "nobody", "nothing", "without"])
+# "How much / how many / how long" asks for an amount; a guide that states none cannot answer.
+_QUANTITY = re.compile(
+    r"\bhow (?:much|many|long|often|big|large|old)\b|\bwhat (?:percentage|percent|number)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def _noise(word: str, text: str) -> bool:
+    """Chat noise, not a topic: a short lowercase token that is no English word ("ngl", "fr").
+
+    Acronyms typed in capitals (MBA, PMP) are topics and stay."""
+    from advisor.understand.normalise import is_english
+
+    typed_upper = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    upper = bool(typed_upper and typed_upper.group(0).isupper())
+    return len(word) <= 4 and not upper and not is_english(word)
+
+
+_ORDERING = re.compile(r"\b(?:order|sequence|all (?:the )?(?:levels|roles))\b",
+                       re.IGNORECASE)  # fmt: skip
+# Direction on a ladder is a closed class of English words.
+_UP = re.compile(r"\b(?:after|above|next|higher|beyond|over|up|following|then)\b", re.IGNORECASE)
+_DOWN = re.compile(r"\b(?:before|below|under|beneath|previous|lower|prior|preceding|down)\b",
+                   re.IGNORECASE)  # fmt: skip
+_TOWARDS = re.compile(r"\b(?:want|hope|aim|goal|trying|become|reach|aspire)\b", re.IGNORECASE)
+
+
+def _embed(embedder: Embedder, texts: list[str]) -> Vectors:
+    if not texts:
+        return np.zeros((0, 384), np.float32)
+    return embedder.embed(texts)

@@ -1,0 +1,151 @@
+"""Normalising a question as typed: chat shorthand expanded, misspellings corrected.
+
+Spelling is corrected against a real English frequency dictionary (symspellpy's, built from
+Google n-grams) plus the corpus's own words, which win ties: "skils" -> "skills",
+"stakholder" -> "stakeholder". A misspelling that is itself an English word ("dose" for "does")
+is corrected only when the bigram dictionary shows the neighbour in this context and not the
+word ("skills dose a" -> "does a"), so "how do I hire a PM" keeps "hire". Words of the loaded
+ladders (role names and abbreviations included) are never changed.
+"""
+
+import re
+import tomllib
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from symspellpy import SymSpell, Verbosity
+
+MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
+REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+@cache
+def abbreviations() -> dict[str, str]:
+    """Chat shorthand -> English (advisor/data/chat_abbreviations.toml)."""
+    text = resources.files("advisor.data").joinpath("chat_abbreviations.toml").read_text("utf-8")
+    return {k.lower(): str(v) for k, v in tomllib.loads(text)["expand"].items()}
+
+
+@cache
+def _english() -> tuple[dict[str, int], dict[str, int]]:
+    """(word -> count, bigram -> count) from the dictionaries symspellpy ships."""
+    base = resources.files("symspellpy")
+    words: dict[str, int] = {}
+    for line in base.joinpath("frequency_dictionary_en_82_765.txt").read_text("utf-8").split("\n"):
+        parts = line.split()
+        if len(parts) == 2:
+            words[parts[0]] = int(parts[1])
+    bigrams: dict[str, int] = {}
+    text = base.joinpath("frequency_bigramdictionary_en_243_342.txt").read_text("utf-8")
+    for line in text.split("\n"):
+        parts = line.split()
+        if len(parts) == 3:
+            bigrams[f"{parts[0]} {parts[1]}"] = int(parts[2])
+    return words, bigrams
+
+
+def is_english(word: str) -> bool:
+    """Whether the word is in the English frequency dictionary."""
+    return word.lower() in _english()[0]
+
+
+class Normaliser:
+    """Expands shorthand and fixes typos; the corpus's words are the protected vocabulary."""
+
+    def __init__(self, corpus_words: Iterable[str], protected: Iterable[str] = ()) -> None:
+        self.corpus = sorted({w.lower() for w in corpus_words if w and w.isalpha()})
+        self.protected = set(self.corpus) | {w.lower() for w in protected if w}
+        self._speller: SymSpell | None = None
+
+    def _spell(self) -> SymSpell:
+        # Built on the first word that needs it: most questions are spelled right.
+        if self._speller is None:
+            words, _ = _english()
+            speller = SymSpell(max_dictionary_edit_distance=2)
+            top = max(words.values())
+            for word, count in words.items():
+                if count >= MIN_COUNT:
+                    speller.create_dictionary_entry(word, count)
+            for word in self.protected:
+                if word.isalpha():
+                    # Corpus words outrank English ones at the same distance.
+                    speller.create_dictionary_entry(word, top)
+            self._speller = speller
+        return self._speller
+
+    def normalise(self, text: str) -> str:
+        """The text with shorthand expanded and misspellings corrected; case kept elsewhere."""
+        expanded = _WORD.sub(lambda m: self._expand(m.group(0)), text)
+        tokens = list(_WORD.finditer(expanded))
+        out, last = [], 0
+        for i, match in enumerate(tokens):
+            prev = tokens[i - 1].group(0).lower() if i else ""
+            nxt = tokens[i + 1].group(0).lower() if i + 1 < len(tokens) else ""
+            out.append(expanded[last : match.start()])
+            out.append(self._correct(match.group(0), prev, nxt))
+            last = match.end()
+        out.append(expanded[last:])
+        return re.sub(r"\s+", " ", "".join(out)).strip()
+
+    def _expand(self, word: str) -> str:
+        lower = word.lower().replace("'", "")
+        if lower in self.protected or "'" in word:
+            return word
+        return abbreviations().get(lower, word)
+
+    def _correct(self, word: str, prev: str, nxt: str) -> str:
+        lower = word.lower()
+        if (
+            len(lower) < 4
+            or "'" in lower
+            or lower in self.protected
+            or sum(c.isupper() for c in word) >= 2  # an acronym the user meant (CPO, OKRs)
+        ):
+            return word
+        words, bigrams = _english()
+        if lower in words:
+            return self._real_word(word, lower, prev, nxt, words, bigrams)
+        clipped = self._unclipped(lower)
+        if clipped is not None:
+            return clipped
+        distance = 1 if len(lower) <= 5 else 2
+        found = self._spell().lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)
+        return _cased(word, found[0].term) if found else word
+
+    def _unclipped(self, lower: str) -> str | None:
+        """A clipped form of a corpus word ("execs" -> "executives"), when only one fits."""
+        stem = lower.removesuffix("s")
+        if len(stem) < 4:
+            return None
+        plural = lower.endswith("s")
+        found = {w for w in self.corpus if w.startswith(stem) and w != lower}
+        found = {w for w in found if w.endswith("s") == plural} or found
+        return found.pop() if len(found) == 1 else None
+
+    def _real_word(
+        self,
+        word: str,
+        lower: str,
+        prev: str,
+        nxt: str,
+        words: dict[str, int],
+        bigrams: dict[str, int],
+    ) -> str:
+        def context(w: str) -> int:
+            return bigrams.get(f"{prev} {w}", 0) + bigrams.get(f"{w} {nxt}", 0)
+
+        if context(lower) > 0:
+            return word
+        best, best_context = word, 0
+        for s in self._spell().lookup(lower, Verbosity.ALL, max_edit_distance=1):
+            if s.term == lower or s.count < REAL_WORD_RATIO * words[lower]:
+                continue
+            if (c := context(s.term)) > best_context:
+                best, best_context = s.term, c
+        return _cased(word, best) if best_context else word
+
+
+def _cased(original: str, replacement: str) -> str:
+    return replacement.capitalize() if original[:1].isupper() else replacement

@@ -1,0 +1,163 @@
+"""Reading a message in its conversation: normalised asks, each with roles, need and coverage.
+
+The conversation is replayed turn by turn (the history is the only state): each user turn moves
+the role under discussion ("what comes after senior PM?" moves it to the next level, "and above
+that?" one further), and a first-person statement ("I'm a PM now.", "I lead a product line
+today.") sets the user's own level. An ask that names no role takes, in order: the user's level
+when it speaks of "I"/"my", the role the conversation is on when it refers back ("their", "and
+above that?") or is a short follow-up, the role named earlier in the same message.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from advisor.conversation import Message
+from advisor.ladder import CareerLadder, Role
+from advisor.understand.asks import (
+    BOTTOM,
+    TOP,
+    Ask,
+    Need,
+    claim_shape,
+    first_person,
+    refers_back,
+    roles_in,
+    split_message,
+)
+from advisor.understand.meaning import Coverage, Understanding
+from advisor.understand.normalise import Normaliser
+
+SHORT_FOLLOW_UP = 6  # words: "what about skills?" continues the conversation's role
+
+
+@dataclass
+class ConversationState:
+    """Where the conversation is: the role under discussion and the user's own level."""
+
+    current: Role | None = None
+    user: Role | None = None
+
+
+@dataclass(frozen=True)
+class ReadAsk:
+    """An ask with the decision on whether the guides cover it."""
+
+    ask: Ask
+    coverage: Coverage
+
+
+@dataclass
+class Reading:
+    """A user message understood: its asks in order, and the conversation it continues."""
+
+    text: str  # the message normalised (typos fixed, shorthand expanded)
+    asks: list[ReadAsk]
+    context: list[str] = field(default_factory=list)
+    state: ConversationState = field(default_factory=ConversationState)
+
+    @property
+    def covered(self) -> list[ReadAsk]:
+        return [a for a in self.asks if a.coverage.covered]
+
+    @property
+    def uncovered(self) -> list[ReadAsk]:
+        return [a for a in self.asks if not a.coverage.covered]
+
+
+class Reader:
+    """Turns a message and its history into a Reading."""
+
+    def __init__(
+        self, ladder: CareerLadder, understanding: Understanding, normaliser: Normaliser
+    ) -> None:
+        self.ladder = ladder
+        self.understanding = understanding
+        self.normaliser = normaliser
+
+    def read(self, question: str, history: Sequence[Message] = ()) -> Reading:
+        state = self.replay(history)
+        return self._read(question, state)
+
+    def replay(self, history: Sequence[Message]) -> ConversationState:
+        state = ConversationState()
+        for message in history:
+            if message.role == "user":
+                state = self._read(message.content, state, judge=False).state
+        return state
+
+    def _read(self, question: str, before: ConversationState, judge: bool = True) -> Reading:
+        text = self.normaliser.normalise(question)
+        asks_text, context = split_message(text)
+        state = ConversationState(before.current, before.user)
+        statements = [*context, *(a for a in asks_text if not a.rstrip().endswith("?"))]
+        for sentence in statements:
+            if first_person(sentence) and _states_self(sentence):
+                stated = self.understanding.stated_role(sentence)
+                if stated is not None:
+                    state.user = state.current = stated
+        read: list[ReadAsk] = []
+        previous: tuple[Role, ...] = ()
+        for part in asks_text:
+            ask = self._ask(part, state, previous)
+            if ask.roles:
+                previous = ask.roles
+                state.current = _moved(ask, self.ladder)
+            elif ask.need is Need.ORDER and self.ladder.roles:
+                # "What's the highest level?" puts the conversation on that level.
+                if TOP.search(part) and not BOTTOM.search(part):
+                    state.current = self.ladder.roles[-1]
+                elif BOTTOM.search(part) and not TOP.search(part):
+                    state.current = self.ladder.roles[0]
+            coverage = (
+                self.understanding.coverage(part, list(ask.roles), ask.need)
+                if judge
+                else Coverage(True, (), (), 1.0, "history")
+            )
+            if (
+                len(asks_text) > 1
+                and ask.inherited_roles
+                and ask.need is Need.TOPIC
+                and not coverage.topic
+            ):
+                continue  # a tag such as "yes or no" adds nothing to ask
+            read.append(ReadAsk(ask, coverage))
+        return Reading(text, read, context, state)
+
+    def _ask(self, text: str, state: ConversationState, previous: tuple[Role, ...]) -> Ask:
+        roles = roles_in(text, self.ladder)
+        inherited = False
+        if not roles:
+            if first_person(text) and state.user is not None:
+                roles, inherited = [state.user], True
+            elif previous:
+                roles, inherited = list(previous), True
+            elif state.current is not None and (
+                refers_back(text) or len(text.split()) <= SHORT_FOLLOW_UP
+            ):
+                roles, inherited = [state.current], True
+        need = self.understanding.need(text, roles)
+        claim, presupposes, negated = claim_shape(text)
+        return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
+
+
+_SELF = re.compile(
+    r"\b(?:i am|i'm|im|i work as|i've been|i have been|i lead|i run|i own|i manage|"
+    r"my (?:title|role|job|level) is|i just (?:became|got))\b",
+    re.IGNORECASE,
+)
+
+
+def _states_self(sentence: str) -> bool:
+    """A statement of who the user is ("I'm a PM now.", "I lead a product line today.")."""
+    return bool(_SELF.search(sentence))
+
+
+def _moved(ask: Ask, ladder: CareerLadder) -> Role:
+    """The role the conversation is on after this ask ("what comes after X?" -> after X)."""
+    role = ask.roles[-1] if ask.need is Need.COMPARE else ask.roles[0]
+    if ask.need is Need.NEXT:
+        return ladder.next_role(role) or role
+    if ask.need is Need.PREVIOUS:
+        return ladder.previous_role(role) or role
+    return role

@@ -1,0 +1,70 @@
+"""What the advisor says in its own voice: refusals and the asks it cannot answer.
+
+The words name the loaded ladder's roles and the user's own question, never a profession the
+code assumes, and never internal tokens.
+"""
+
+import re
+
+from advisor.ladder import CareerLadder, Role
+from advisor.understand.asks import Ask
+from advisor.understand.read import Reading
+
+MAX_QUOTED_WORDS = 14
+_UNSAFE = re.compile(r"[\d$€£¥%<>{}\[\]`\"“”]")
+
+
+def not_covered(ask: Ask) -> str:
+    """One plain sentence naming an ask the guide does not cover, in the user's words."""
+    if ask.claim or ask.presupposes:
+        return "The guide doesn't say anything about that claim."
+    quoted = ask.text.strip().rstrip("?.! ")
+    # Only a short question is quoted back: an instruction or a figure in it is never repeated.
+    if len(quoted.split()) > MAX_QUOTED_WORDS or _UNSAFE.search(quoted) or not _is_question(quoted):
+        return "The guide doesn't cover the rest of your question."
+    return f"The guide doesn't cover “{quoted}”."
+
+
+def refusal_text(reading: Reading, ladder: CareerLadder) -> str:
+    """A short refusal: what the guide covers for the role asked about, and two questions it
+    can answer."""
+    roles = [role for r in reading.asks for role in r.ask.roles]
+    role = roles[0] if roles else (ladder.roles[0] if ladder.roles else None)
+    if role is None:
+        return "The guide doesn't cover that."
+    about = (
+        f"For {_article(role.name)} {role.name}, it covers the responsibilities, the skills to "
+        "develop and the next step up."
+        if roles
+        else coverage_sentence(ladder)
+    )
+    return (
+        f"The guide doesn't cover that. {about} You could ask: “What does {_article(role.name)} "
+        f"{role.name} do?” or “What skills does {_article(role.name)} {role.name} need?”"
+    )
+
+
+def coverage_sentence(ladder: CareerLadder) -> str:
+    """What the loaded guide covers, from its parsed ladder."""
+    names = ", ".join(r.name for r in ladder.roles)
+    if not names:
+        return "Its topics are listed in its section headings."
+    return (
+        f"It covers the career ladder {names}: what each level is responsible for, the skills "
+        "to develop at each level, and how to move up."
+    )
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _is_question(text: str) -> bool:
+    return bool(
+        re.match(
+            r"^\W*(?:what|which|who|when|where|why|how|do|does|is|are|can|should)\b", text, re.I
+        )
+    )
+
+
+__all__ = ["Role", "coverage_sentence", "not_covered", "refusal_text"]

@@ -1,0 +1,173 @@
+"""Questions as people type them: each failure class, with wording written for these tests."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from advisor.answering import Advisor
+from advisor.conversation import parse_history
+from advisor.understand.asks import Need, claim_shape, split_message
+from advisor.understand.normalise import Normaliser, abbreviations, is_english
+
+DATA = Path(__file__).resolve().parents[1] / "advisor" / "data"
+
+
+def _levels(answer: object) -> set[str]:
+    return {c.section.split(".")[0] for c in answer.citations}  # type: ignore[attr-defined]
+
+
+# --- normalising ------------------------------------------------------------------------------
+
+
+def test_typos_and_chat_shorthand_are_normalised() -> None:
+    normaliser = Normaliser(["mentoring", "stakeholder", "roadmap"], ["pm", "apm"])
+    assert normaliser.normalise("hw do u handel stakholder mgmt") == (
+        "how do you handle stakeholder management"
+    )
+    # A real English word is only replaced when the context shows the neighbour instead.
+    assert normaliser.normalise("which skils dose a pm need") == "which skills does a pm need"
+    assert normaliser.normalise("can i hire a pm") == "can i hire a pm"
+    # Words of the ladder are never "corrected" into English ones.
+    assert normaliser.normalise("apm mentoring") == "apm mentoring"
+
+
+def test_abbreviation_file_expands_into_dictionary_english() -> None:
+    for short, long in abbreviations().items():
+        assert short == short.lower() and " " not in short
+        assert all(is_english(word) for word in long.split()), (short, long)
+
+
+def test_question_language_file_names_no_profession() -> None:
+    words = tomllib.loads((DATA / "question_language.toml").read_text())["framing"]["words"]
+    # The class: how a question is asked. Job-family words come from the loaded ladders.
+    assert not {"product", "manager", "engineer", "pm", "apm", "designer"} & set(words)
+    assert {"enumerate", "walk", "guide", "usual", "normal", "list"} <= set(words)
+
+
+# --- splitting into asks ----------------------------------------------------------------------
+
+
+def test_context_sentences_are_not_asks() -> None:
+    asks, context = split_message(
+        "I spent six years in sales before this. My team is small. which skills should I grow?"
+    )
+    assert asks == ["which skills should I grow?"]
+    assert len(context) == 2
+
+
+def test_two_asks_in_one_sentence_are_split() -> None:
+    asks, _ = split_message("what do lead pms own and what do they get paid")
+    assert asks == ["what do lead pms own", "what do they get paid"]
+
+
+def test_claim_shapes() -> None:
+    assert claim_shape("principal PMs never speak at events, right?") == (True, False, True)
+    assert claim_shape("why do VPs write the code?") == (False, True, False)
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat skils shud a snr pm build",
+        pytest.param(
+            "Quick one, per the doc, enumerate what an associate PM is on the hook for",
+            marks=pytest.mark.xfail(strict=True, reason="idioms for duties are not recognised"),
+        ),
+        "Background: I moved over from QA last spring. What does a mid-level PM spend time on?",
+    ],
+)
+def test_messy_in_scope_questions_are_answered(guide_advisor: Advisor, question: str) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused and answer.citations, answer.answer
+    assert "(" not in answer.answer.split("\n")[0] or "[" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat do senoir pms get paid",
+        "I'm a PM at a bank. Is a PMP cert worth getting?",
+        "per the guide, which office perks do VPs get",
+    ],
+)
+def test_messy_out_of_scope_questions_are_refused(guide_advisor: Advisor, question: str) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+
+
+def test_compound_answers_the_covered_ask_and_names_the_other(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("what does a VP of product do, and what's their bonus like?")
+    assert not answer.refused
+    assert _levels(answer) == {"5"}
+    assert answer.not_covered and "bonus" in answer.not_covered[0]
+    assert answer.answer.rstrip().endswith(answer.not_covered[-1])
+
+
+def test_false_premise_is_corrected_first_with_a_citation(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("why are associate PMs the ones who talk to the board of directors?")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("**No")
+    assert "5" in _levels(answer)  # the level the guide gives the board to
+
+
+def test_negated_premise_is_contradicted(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("lead PMs never work with other departments, right?")
+    assert answer.answer.startswith("**No")
+    assert "multiple departments" in answer.answer
+
+
+def test_yes_no_question_gets_a_direct_answer(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("does an APM have to be a developer?")
+    assert answer.answer.startswith("**No")
+
+
+def test_follow_up_counts_from_the_last_level_discussed(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "what does a product manager do?"},
+            {"role": "assistant", "content": "They own features."},
+            {"role": "user", "content": "what's the level after that?"},
+            {"role": "assistant", "content": "Senior Product Manager."},
+        ]
+    )
+    answer = guide_advisor.ask("and the one above it?", history)
+    assert answer.answer.startswith("After Senior Product Manager comes Lead")
+
+
+def test_stated_level_drives_a_promotion_plan(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "I'm a senior PM these days."},
+            {"role": "assistant", "content": "Noted."},
+        ]
+    )
+    answer = guide_advisor.ask("ok so what should I work on to get promoted?", history)
+    assert answer.plan is not None
+    stages = answer.plan["stages"]
+    assert stages[0]["from_section"].startswith("3.") and stages[-1]["to_section"].startswith("4.")
+
+
+def test_ordering_question_lists_every_level(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("give me every rung of the ladder from the bottom up")
+    assert _levels(answer) == {"1", "2", "3", "4", "5"}
+    names = [r.name for r in guide_advisor.ladder.roles]
+    first = answer.answer.splitlines()[0]
+    assert [first.index(n) for n in names] == sorted(first.index(n) for n in names)
+
+
+def test_question_about_the_guide_itself_uses_its_introduction(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("so what is this text about overall?")
+    assert not answer.refused
+    assert any(c.section == "Introduction" for c in answer.citations)
+
+
+def test_needs_are_read_from_meaning(guide_advisor: Advisor) -> None:
+    understanding = guide_advisor.reader.understanding
+    senior = guide_advisor.ladder.by_level(3)
+    assert senior is not None
+    assert understanding.need("what should a senior PM get good at", [senior]) is Need.SKILLS
+    assert understanding.need("which level sits under senior PM", [senior]) is Need.PREVIOUS
