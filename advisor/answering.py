@@ -25,7 +25,8 @@ from advisor.plan_intent import (
 )
 from advisor.planning import TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
-from advisor.understand.asks import first_person, roles_in
+from advisor.understand.asks import Need, first_person, roles_in
+from advisor.understand.meaning import asks_amount
 from advisor.understand.read import ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, not_covered, refusal_text
@@ -119,7 +120,7 @@ class Advisor:
             retrieved = self.retriever.retrieve(read.ask.text, self.top_k)
             retrieved_all += retrieved
             ranked = self._ranked(read, retrieved)
-            statements += self.answerer.answer(read.ask, ranked, bool(read.coverage.topic))
+            statements += self.answerer.answer(read.ask, ranked, read.coverage.topic)
         extractive = verification_of(statements)
         candidates = _candidates(retrieved_all, statements)
         scores = self._scores(reading.text, retrieved_all, candidates)
@@ -156,7 +157,7 @@ class Advisor:
         if not citations:
             yield Final(self._refusal(question, reading, started))
             return
-        gaps = [not_covered(r.ask) for r in reading.uncovered]
+        gaps = [not_covered(r) for r in reading.uncovered]
         answer = Answer(
             question=question,
             answer="\n".join([answer_text, *gaps]) if gaps else answer_text,
@@ -192,23 +193,46 @@ class Advisor:
         return sorted(pool.values(), key=lambda p: -scores.get(p.id, 0.0))
 
     def _plan_request(self, reading: Reading) -> PlanRequest | None:
-        request = recognise_plan_request(reading.text, self.ladder)
+        """The plan one of the asks wants ("plan my move from APM to PM", "I'm a PM, what
+        should I do to get promoted?"), starting from the user's stated level when known."""
         user = reading.state.user
-        if request is not None:
-            if request.assumed_start and user is not None and user.level < request.to_role.level:
-                return PlanRequest(user, request.to_role, assumed_start=False)
-            return request
-        asks_own_move = any(
-            first_person(r.ask.text) and wants_promotion(r.ask.text) for r in reading.asks
-        )
-        if (
-            user is not None
-            and (wants_plan(reading.text) or asks_own_move)
-            and not roles_in(reading.text, self.ladder)
-        ):
-            target = self.ladder.next_role(user)
-            if target is not None:
-                return PlanRequest(user, target, assumed_start=False)
+        for read in reading.asks:
+            ask = read.ask
+            wanted = (
+                ask.need is Need.PLAN
+                or wants_plan(ask.text)
+                or (first_person(ask.text) and wants_promotion(ask.text))
+            )
+            if not wanted or asks_amount(ask.text) or not read.coverage.covered:
+                # "how long until I'm promoted?" asks for a time, "how do I write a PM resume?"
+                # for something the guide lacks: neither is a plan.
+                continue
+            own = roles_in(ask.text, self.ladder)
+            if user is not None and own == [user]:
+                # "I lead a product line today, plan my next step": the role named is the user's.
+                target = self.ladder.next_role(user)
+                if target is not None:
+                    return PlanRequest(user, target, assumed_start=False)
+            request = recognise_plan_request(ask.text, self.ladder, asked=True)
+            if request is not None:
+                if (
+                    request.assumed_start
+                    and user is not None
+                    and user.level < request.to_role.level
+                ):
+                    return PlanRequest(user, request.to_role, assumed_start=False)
+                return request
+            if own:
+                target = own[0]
+                if user is not None and user.level < target.level:
+                    return PlanRequest(user, target, assumed_start=False)
+                previous = self.ladder.previous_role(target)
+                if previous is not None:
+                    return PlanRequest(previous, target, assumed_start=True)
+            elif user is not None:
+                target = self.ladder.next_role(user)
+                if target is not None:
+                    return PlanRequest(user, target, assumed_start=False)
         return None
 
     def plan(self, from_role: str, to_role: str) -> TransitionPlan:
@@ -253,7 +277,7 @@ class Advisor:
             latency_s=round(time.perf_counter() - started, 4),
             citations=[],
             grounding="refused",
-            not_covered=[not_covered(r.ask) for r in reading.uncovered],
+            not_covered=[not_covered(r) for r in reading.uncovered],
         )
 
     def _scores(

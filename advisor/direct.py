@@ -53,12 +53,12 @@ class Answerer:
         self.ladder = ladder
         self.embedder = embedder
 
-    def answer(self, ask: Ask, ranked: list[Passage], topic: bool) -> list[Statement]:
+    def answer(self, ask: Ask, ranked: list[Passage], topic: tuple[str, ...]) -> list[Statement]:
         """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
         whether the ask has a subject beyond its roles and need."""
         roles = list(ask.roles)
         if ask.claim or ask.presupposes:
-            verdict = self.claim(ask, ranked)
+            verdict = self.claim(ask, topic)
             if verdict is not None:
                 return verdict
         if ask.need is Need.ORDER or (not roles and ask.need in (Need.NEXT, Need.PREVIOUS)):
@@ -160,7 +160,7 @@ class Answerer:
 
     # -- claims and premises --------------------------------------------------------------------
 
-    def claim(self, ask: Ask, ranked: list[Passage]) -> list[Statement] | None:
+    def claim(self, ask: Ask, topic: tuple[str, ...]) -> list[Statement] | None:
         """Yes / no / "the guide says otherwise" for an ask that asserts something of a role.
 
         None when the ask names no single role (then it is answered as a plain question).
@@ -168,26 +168,30 @@ class Answerer:
         if len(ask.roles) != 1 or ask.need is Need.ORDER:
             return None
         role = ask.roles[0]
-        predicate = mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+        # What is claimed of the role: its topic words when it has some, else its wording.
+        predicate = " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
         own = _passages(role)
         others = [p for r in self.ladder.roles if r is not role for p in _passages(r)]
         best_own = self._best_sentence(predicate, own)
         best_other = self._best_sentence(predicate, others)
+        # The guide speaks to the claim for this role when a sentence of its section is close in
+        # meaning or uses the claim's own words, and no other level's sentence is clearly closer.
+        own_speaks = best_own is not None and (best_own[0] >= CLAIM_MIN or best_own[3] >= 0.5)
         if (
             best_own is not None
-            and best_own[0] >= CLAIM_MIN
-            and (best_other is None or best_own[0] >= best_other[0] - 0.05)
+            and own_speaks
+            and (best_other is None or best_own[3] > 0 or best_own[0] >= best_other[0] - 0.05)
         ):
-            _, sentence, passage = best_own
+            _, sentence, passage, _ = best_own
             agrees = bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
             if ask.presupposes and agrees:
                 return [said(sentence, passage)]
             if agrees:
                 return [heading("Yes."), said(sentence, passage)]
-            flip = "they do" if ask.negated else "not quite"
+            flip = "they do" if ask.negated else "otherwise"
             return [heading(f"No: the guide says {flip}."), said(sentence, passage)]
         if best_other is not None and best_other[0] >= CLAIM_MIN:
-            _, sentence, passage = best_other
+            _, sentence, passage, _ = best_other
             owner = self.ladder.by_level(passage.level or 0)
             owner_name = owner.name if owner else passage.section
             lead = heading(f"No: the guide gives that to {owner_name}, not to {role.name}.")
@@ -203,7 +207,8 @@ class Answerer:
 
     def _best_sentence(
         self, text: str, passages: list[Passage]
-    ) -> tuple[float, str, Passage] | None:
+    ) -> tuple[float, str, Passage, float] | None:
+        """(cosine, sentence, its passage, share of the text's words it uses) of the closest."""
         sentences = [(s, p) for p in passages for s in split_sentences(p.text)]
         if not sentences or not text.strip():
             return None
@@ -217,7 +222,8 @@ class Answerer:
                 float(scores[i]) + 0.05 * len(asked & set(content_terms(sentences[i][0])))
             ),
         )
-        return float(scores[best]), sentences[best][0], sentences[best][1]
+        shared = len(asked & set(content_terms(sentences[best][0]))) / max(len(asked), 1)
+        return float(scores[best]), sentences[best][0], sentences[best][1], shared
 
 
 def summary(role: Role, kind: PassageKind) -> Statement | None:

@@ -42,9 +42,12 @@ class PlanRequest:
     assumed_start: bool
 
 
-def recognise_plan_request(text: str, ladder: CareerLadder) -> PlanRequest | None:
-    """The (from, to) roles if the text asks for a plan, else None."""
-    if not _PLAN_WORDS.search(text):
+def recognise_plan_request(
+    text: str, ladder: CareerLadder, asked: bool = False
+) -> PlanRequest | None:
+    """The (from, to) roles if the text asks for a plan, else None; `asked` when the caller
+    already knows a plan is wanted (by the ask's meaning), so no plan wording is needed."""
+    if not asked and not _PLAN_WORDS.search(text):
         return None
     mentions = ladder.mentions(text)
     roles: list[Role] = []

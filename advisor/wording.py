@@ -7,17 +7,21 @@ code assumes, and never internal tokens.
 import re
 
 from advisor.ladder import CareerLadder, Role
-from advisor.understand.asks import Ask
-from advisor.understand.read import Reading
+from advisor.understand.read import ReadAsk, Reading
 
 MAX_QUOTED_WORDS = 14
 _UNSAFE = re.compile(r"[\d$€£¥%<>{}\[\]`\"“”]")
 
 
-def not_covered(ask: Ask) -> str:
+def not_covered(read: ReadAsk) -> str:
     """One plain sentence naming an ask the guide does not cover, in the user's words."""
+    ask = read.ask
+    topic = " ".join(read.coverage.topic)
     if ask.claim or ask.presupposes:
-        return "The guide doesn't say anything about that claim."
+        # A claim is named by its subject only, so an asserted falsehood is never repeated.
+        if topic and not _UNSAFE.search(topic):
+            return f"The guide doesn't say anything about {topic}."
+        return "The guide doesn't say anything about that."
     quoted = ask.text.strip().rstrip("?.! ")
     # Only a short question is quoted back: an instruction or a figure in it is never repeated.
     if len(quoted.split()) > MAX_QUOTED_WORDS or _UNSAFE.search(quoted) or not _is_question(quoted):

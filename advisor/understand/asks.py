@@ -25,7 +25,7 @@ _ASK_START = re.compile(rf"^\W*(?:(?:so|and|also|ok|okay|but|then|pls|please)\W+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _JOIN = re.compile(
     rf"(?:\s*[,;]\s*|\s+)(?:and|also|plus|but|&|\+)\s+(?:also\s+)?(?=(?:{_WH}|{_AUX})\b)|"
-    rf"\s*;\s*(?=(?:{_WH}|{_AUX})\b)|\s+\+\s+|\s*\?\s+(?=\S)",
+    rf"\s*;\s*(?=(?:{_WH}|{_AUX})\b)|\s*,\s*(?=(?:{_WH})\b)|\s+\+\s+",
     re.IGNORECASE,
 )
 _TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they)\s*\??$",
@@ -37,7 +37,12 @@ _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 _CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
 TOP = re.compile(r"\b(?:top|highest|ultimate|last|final|most senior|peak)\b", re.IGNORECASE)
 BOTTOM = re.compile(r"\b(?:bottom|lowest|first|entry|start|starting|beginning)\b", re.IGNORECASE)
-_WHY = re.compile(r"^\W*(?:why|how come)\b", re.IGNORECASE)
+# Openings that take a claim for granted: "why do X ...", "since X ...", "the guide says X ...".
+_WHY = re.compile(
+    r"^\W*(?:why|how come|since|given that|seeing as|because|the (?:guide|text|article) says|"
+    r"i (?:heard|read|was told))\b",
+    re.IGNORECASE,
+)
 
 
 class Need(StrEnum):
@@ -49,6 +54,7 @@ class Need(StrEnum):
     PREVIOUS = "previous"
     COMPARE = "compare"
     ORDER = "order"
+    PLAN = "plan"  # a plan for a move up the ladder
     TOPIC = "topic"  # a specific subject ("do APMs need to code?")
 
 

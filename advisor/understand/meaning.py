@@ -18,7 +18,7 @@ from importlib import resources
 import numpy as np
 
 from advisor.embedding import Embedder, Vectors
-from advisor.ladder import CareerLadder, Role
+from advisor.ladder import CareerLadder, Role, normalize
 from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.models import Passage
 from advisor.parsing import split_sentences
@@ -27,6 +27,11 @@ from advisor.understand.asks import Need, mask_roles
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 MOVE_MIN = 0.6  # "what comes after" must be said clearly: "after the roadmap is set" is not it
 NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
+
+
+def asks_amount(text: str) -> bool:
+    """Whether the text asks for an amount ("how much", "how long until ...")."""
+    return bool(_QUANTITY.search(text))
 
 
 @cache
@@ -94,15 +99,17 @@ class Understanding:
 
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
-        if len(roles) >= 2 and not _ORDERING.search(text):
-            return Need.COMPARE
         masked = mask_roles(text, self.ladder)
         vector = self.embedder.embed([masked])[0]
         sims = self.need_vectors @ vector
         best = int(np.argmax(sims))
-        if sims[best] < NEED_MIN:
-            return Need.TOPIC
-        need = self.need_labels[best]
+        need = self.need_labels[best] if sims[best] >= NEED_MIN else Need.TOPIC
+        if len(roles) >= 2:
+            if need in (Need.PLAN, Need.COMPARE) or _ORDERING.search(text):
+                return need
+            return Need.COMPARE
+        if need is Need.COMPARE:
+            need = Need.DUTIES  # one role: "what does this role do that others don't"
         if need in (Need.NEXT, Need.PREVIOUS) and sims[best] < MOVE_MIN:
             return Need.TOPIC
         if need is Need.ORDER and roles and bool(_UP.search(text)) != bool(_DOWN.search(text)):
@@ -127,7 +134,7 @@ class Understanding:
             word = raw.removesuffix("'s")
             if word in STOPWORDS or word in _NEGATIONS or len(word) < 2 or word.isdigit():
                 continue
-            if word in self.framing or stem(word) in self.framing_stems:
+            if {word, word.removesuffix("s")} & self.framing or stem(word) in self.framing_stems:
                 continue
             if self._known(word):
                 topic.append(word)
@@ -136,8 +143,6 @@ class Understanding:
             if part is not None:
                 if part not in self.framing:
                     topic.append(part)
-                continue
-            if _noise(word, text):
                 continue
             topic.append(word)
             unknown.append(word)
@@ -164,7 +169,7 @@ class Understanding:
 
     def _compound_part(self, word: str) -> str | None:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
-        for size in range(len(word) - 3, 3, -1):
+        for size in range(len(word) - 2, 4, -1):
             for part in (word[:size], word[-size:]):
                 if part in self.framing or self._known(part):
                     return part
@@ -214,17 +219,27 @@ class Understanding:
 
     def stated_role(self, sentence: str) -> Role | None:
         """The role a first-person statement puts the user in ("I lead a product line today")."""
-        named = [m.role for m in self.ladder.mentions(sentence)]
-        if named:
-            return named[-1] if _TOWARDS.search(sentence) is None else named[0]
+        mentions = self.ladder.mentions(sentence)
+        if mentions:
+            # The role right after "I'm a" / "as a" is the user's; "... to get to X" is a goal.
+            cue = _SELF_CUE.search(normalize(sentence))
+            after = [m.role for m in mentions if cue is None or m.start >= cue.start()]
+            return (after or [mentions[0].role])[0]
         masked = mask_roles(sentence, self.ladder)
         vector = self.embedder.embed([masked])[0]
         best: tuple[float, Role | None] = (0.0, None)
         for role in self.ladder.roles:
-            texts = [p.text for p in [*role.overview, *role.responsibilities]]
+            texts = [
+                x for p in [*role.overview, *role.responsibilities] for x in split_sentences(p.text)
+            ]
             if not texts:
                 continue
-            score = float(np.max(self.embedder.embed(texts) @ vector))
+            # Shared words break near-ties between levels that sound alike.
+            said = set(tokens(masked))
+            score = max(
+                float(v @ vector) + 0.03 * len(said & set(tokens(t)))
+                for v, t in zip(self.embedder.embed(texts), texts, strict=True)
+            )
             if score > best[0]:
                 best = (score, role)
         return best[1] if best[0] >= STATED_ROLE_MIN else None
@@ -242,24 +257,13 @@ _AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      re.IGNORECASE)  # fmt: skip
 
 
-def _noise(word: str, text: str) -> bool:
-    """Chat noise, not a topic: a short lowercase token that is no English word ("ngl", "fr").
-
-    Acronyms typed in capitals (MBA, PMP) are topics and stay."""
-    from advisor.understand.normalise import is_english
-
-    typed_upper = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
-    upper = bool(typed_upper and typed_upper.group(0).isupper())
-    return len(word) <= 4 and not upper and not is_english(word)
-
-
 _ORDERING = re.compile(r"\b(?:order|sequence|all (?:the )?(?:levels|roles))\b",
                        re.IGNORECASE)  # fmt: skip
 # Direction on a ladder is a closed class of English words.
 _UP = re.compile(r"\b(?:after|above|next|higher|beyond|over|up|following|then)\b", re.IGNORECASE)
 _DOWN = re.compile(r"\b(?:before|below|under|beneath|previous|lower|prior|preceding|down)\b",
                    re.IGNORECASE)  # fmt: skip
-_TOWARDS = re.compile(r"\b(?:want|hope|aim|goal|trying|become|reach|aspire)\b", re.IGNORECASE)
+_SELF_CUE = re.compile(r"\b(?:i am|i'm|im|as an?|i work as|i lead|i run|i became|i got)\b")
 
 
 def _embed(embedder: Embedder, texts: list[str]) -> Vectors:

@@ -16,6 +16,7 @@ from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
 
+RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
@@ -105,6 +106,10 @@ class Normaliser:
         ):
             return word
         words, bigrams = _english()
+        if words.get(lower, 0) < RARE_COUNT:
+            clipped = self._unclipped(lower)
+            if clipped is not None:
+                return clipped
         if lower in words:
             return self._real_word(word, lower, prev, nxt, words, bigrams)
         clipped = self._unclipped(lower)

@@ -97,7 +97,10 @@ class Reader:
                 if stated is not None:
                     state.user = state.current = stated
         read: list[ReadAsk] = []
-        previous: tuple[Role, ...] = ()
+        # A role named in the message's context ("for someone entry level in product, what are
+        # they responsible for?") is what its asks are about when they name none.
+        named = [r for sentence in context for r in roles_in(sentence, self.ladder)]
+        previous: tuple[Role, ...] = tuple(named[:1])
         for part in asks_text:
             ask = self._ask(part, state, previous)
             if ask.roles:
