@@ -18,6 +18,7 @@ from advisor.understand.asks import BOTTOM, TOP, Ask, Need, mask_roles
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 FOCUSED_PASSAGES = 3
+PARAGRAPH_SENTENCES = 2  # sentences quoted from a long paragraph, best match first
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE)
 # Asking for the whole ladder rather than one end of it.
 _WHOLE = re.compile(r"\b(?:all|every|each|list|levels|roles|rungs|stages|steps|order|sequence|"
@@ -66,7 +67,7 @@ class Answerer:
         if not roles or (topic and ask.need not in (Need.NEXT, Need.PREVIOUS, Need.COMPARE)):
             # A subject beyond the role ("how does a PM decide what to prioritise?"): the
             # passages that speak to it, not the role's whole list.
-            return self.focused(ranked, roles)
+            return self.focused(ranked, roles, ask.text)
         role = roles[0]
         if ask.need is Need.COMPARE and len(roles) >= 2:
             low, high = sorted(roles[:2], key=lambda r: r.level)
@@ -79,7 +80,7 @@ class Answerer:
             return self.items(role, PassageKind.SKILL)
         if ask.need is Need.DUTIES:
             return self.items(role, PassageKind.RESPONSIBILITY)
-        return self.focused(ranked, roles)
+        return self.focused(ranked, roles, ask.text)
 
     # -- the needs ------------------------------------------------------------------------------
 
@@ -148,15 +149,28 @@ class Answerer:
                 out.append(Statement(intro[0].text, intro[0].passages, bullet=True))
         return out
 
-    def focused(self, ranked: list[Passage], roles: list[Role]) -> list[Statement]:
+    def focused(self, ranked: list[Passage], roles: list[Role], asked: str) -> list[Statement]:
         """The passages that best match the ask, best first, kept to the named roles' sections
-        when the ask names roles (plus the best passage elsewhere, which may correct it)."""
+        when the ask names roles (plus the best passage elsewhere, which may correct it).
+
+        A long paragraph is cut to its sentences that answer the ask, the best one first, so
+        the answer opens with what was asked rather than with the paragraph's first line."""
         levels = {r.level for r in roles}
         own = [p for p in ranked if p.level in levels] if levels else list(ranked)
         chosen = own[:FOCUSED_PASSAGES]
         if levels and ranked and ranked[0].level not in levels and ranked[0] not in chosen:
             chosen = [*chosen[: FOCUSED_PASSAGES - 1], ranked[0]]
-        return [said(p.text, p, bullet=i > 0) for i, p in enumerate(chosen)]
+        out: list[Statement] = []
+        for i, p in enumerate(chosen):
+            sentences = [x for x in split_sentences(p.text) if not x.endswith(":")]
+            if len(sentences) > PARAGRAPH_SENTENCES:
+                vectors = self.embedder.embed([asked, *sentences])
+                order = sorted(
+                    range(len(sentences)), key=lambda j: -float(vectors[j + 1] @ vectors[0])
+                )
+                sentences = [sentences[j] for j in order[:PARAGRAPH_SENTENCES]]
+            out.append(said(" ".join(sentences), p, bullet=i > 0))
+        return out
 
     # -- claims and premises --------------------------------------------------------------------
 
