@@ -176,9 +176,14 @@ class Verifier:
 
     def _roles_ok(self, named: set[int], passages: list[Passage]) -> bool:
         """Every role the sentence names is the passages' role or is named in them: "the CPO
-        is seen as an expert" is not supported by a passage about principal PMs."""
+        is seen as an expert" is not supported by a passage about principal PMs. And a sentence
+        that names roles must name the level of each passage it rests on: a senior PM's
+        "Mentoring junior PMs" does not support "Associate PMs mentor junior PMs", though the
+        passage names junior PMs."""
         if not named:
             return True
+        if any(p.level is not None and p.level not in named for p in passages):
+            return False
         covered: set[int] = set()
         for p in passages:
             if p.id not in self._roles_named:

@@ -89,3 +89,30 @@ def test_repeated_sentence_is_dropped(guide_advisor: Advisor, passages: list[Pas
     line = "Senior PMs mentor junior PMs and guide less experienced colleagues."
     result = guide_advisor.verifier.verify(f"{line}\n{line}\n{line}", passages)
     assert result.kept == 1 and result.dropped == 2
+
+
+@pytest.mark.parametrize(
+    "misattributed",
+    [
+        # A senior PM's duty given to associates, though the passage names "junior PMs".
+        "Associate PMs are responsible for mentoring junior PMs and less experienced colleagues.",
+        # The VP's board duty given to the principal PM.
+        "Principal PMs engage with the board of directors and investors.",
+        # A lead PM's duty given to the mid-level PM.
+        "Product Managers help shape the direction of the product portfolio.",
+    ],
+)
+def test_a_duty_given_to_the_wrong_level_is_dropped(
+    guide_advisor: Advisor, passages: list[Passage], misattributed: str
+) -> None:
+    assert _kept(guide_advisor, misattributed, passages) == []
+
+
+def test_a_restated_false_premise_is_dropped(
+    guide_advisor: Advisor, passages: list[Passage]
+) -> None:
+    # The premise restated against the very passage that contradicts it.
+    senior = [p for p in passages if p.section.startswith("3.")]
+    restated = "Senior PMs do not communicate with executives and stakeholders."
+    assert _kept(guide_advisor, restated, senior) == []
+    assert _kept(guide_advisor, "Senior PMs communicate with executives.", senior)
