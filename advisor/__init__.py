@@ -1,4 +1,4 @@
-"""A grounded career advisor for the product-management ladder."""
+"""A grounded career advisor for the career ladders it indexes."""
 
 import os
 

@@ -209,7 +209,7 @@ class Advisor:
                 continue
             own = roles_in(ask.text, self.ladder)
             if user is not None and own == [user]:
-                # "I lead a product line today, plan my next step": the role named is the user's.
+                # "I lead the night watch today, plan my next step": the role named is the user's.
                 target = self.ladder.next_role(user)
                 if target is not None:
                     return PlanRequest(user, target, assumed_start=False)
@@ -374,7 +374,7 @@ def _looping(text: str, repeats: int = 3) -> bool:
 def _completed(generated: Verification, extractive: Verification) -> Verification:
     """The model's verified summary, then the guide's items in full.
 
-    A small model summarises ("assists with product development") and drops the detail a reader
+    A small model summarises an item in a few words and drops the detail a reader
     acts on ("help define features, prioritize tasks"); the extractive lines keep it. Lines the
     model already quoted word for word are not repeated.
     """

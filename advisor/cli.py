@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="advisor", description="A grounded career advisor for the product-management ladder."
+        prog="advisor", description="A grounded career advisor for the career ladders it indexes."
     )
     sub = parser.add_subparsers(dest="command")
 
@@ -239,7 +239,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
     advisor_ = build_advisor(settings, backend=_backend(args))
     history: list[Message] = []
-    print(f"Ask about the product-management career ladder ({advisor_.backend} backend).")
+    names = " -> ".join(r.name for r in advisor_.ladder.roles)
+    print(f"Ask about the career ladder {names} ({advisor_.backend} backend).")
     print("Empty line or Ctrl-D to quit.")
     while True:
         try:

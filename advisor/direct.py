@@ -2,8 +2,8 @@
 
 Every line is a Statement: a heading (structure, no claim), or a sentence with the passages that
 support it. Sentences are either quoted verbatim from a passage, or built from the parsed ladder
-itself ("After Senior Product Manager comes Lead Product Manager.", "Skills to develop as a PM:
-strategic thinking, leadership and problem-solving.") and cite the passages they summarise.
+itself ("After Keeper comes Senior Keeper.", "Skills to develop as a Keeper: weather
+logging and lamp care.") and cite the passages they summarise.
 """
 
 import re

@@ -1,7 +1,7 @@
 """The career ladder, parsed from the corpus: ordered roles, their items, and their names.
 
-Nothing here knows the product-management guide: a level is any section whose heading is
-numbered ("3. Senior Product Manager"), its names come from the heading and from short
+Nothing here knows any one guide: a level is any section whose heading is numbered
+("3. Senior Lighthouse Keeper"), its names come from the heading and from short
 parentheticals in its text ("(SPM)"), and extra aliases may be listed in corpus/aliases.toml.
 """
 
@@ -68,7 +68,7 @@ class CareerLadder:
                 self._patterns.append((_alias_pattern(alias), role, alias, False))
             for alias in role.weak_aliases:
                 self._patterns.append((_alias_pattern(alias), role, alias, True))
-        # Longest alias first, so "senior product manager" wins over "product manager".
+        # Longest alias first, so "senior lighthouse keeper" wins over "lighthouse keeper".
         self._patterns.sort(key=lambda t: -len(t[2]))
 
     @classmethod
@@ -170,34 +170,41 @@ def _names(role: Role) -> list[str]:
     bare = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", role.section, flags=re.I)
     parts = re.split(r"[/()]", bare)
     names = [p.strip() for p in parts if p.strip()]
-    # Short parentheticals in the role's own text are names too: "(APM)", "(VP of Product)".
+    # Short parentheticals in the role's own text are names too: "(ALK)", "(Head of Lights)".
     for p in role.overview[:1]:
         names += [m.strip() for m in _PAREN.findall(p.text) if len(m.split()) <= 4]
     return names
 
 
-def _common_words(headings: list[str]) -> set[str]:
-    """Words that most level headings share ('product', 'manager'): the ladder's job family."""
+def _common_words(headings: list[str]) -> list[str]:
+    """Words that most level headings share ("lighthouse keeper"): the ladder's job family, in
+    the order the headings write them, so its acronym reads as people say it."""
     counts = Counter(w for h in headings for w in set(normalize(h).split()))
-    return {w for w, c in counts.items() if c > len(headings) / 2 and w.isalpha()}
+    common = {w for w, c in counts.items() if c > len(headings) / 2 and w.isalpha()}
+    order: dict[str, int] = {}
+    for heading in headings:
+        for i, w in enumerate(normalize(heading).split()):
+            if w in common:
+                order.setdefault(w, i)
+    return sorted(common, key=lambda w: order.get(w, 0))
 
 
-def _aliases(role: Role, common: set[str]) -> tuple[set[str], set[str]]:
+def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
     strong: set[str] = set()
     weak: set[str] = set()
-    family: list[str] = [w for w in ("product", "manager") if w in common] or sorted(common)
+    family = [w for w in common if w not in _LINK_WORDS]
     family_acronym = "".join(w[0] for w in family)
     for name in _names(role):
         norm = normalize(name)
         strong.add(norm)
         words = [w for w in norm.split() if w not in _LINK_WORDS]
         if len(words) >= 2:
-            strong.add("".join(w[0] for w in words))  # Associate Product Manager -> apm
+            strong.add("".join(w[0] for w in words))  # Assistant Lighthouse Keeper -> alk
         if not all(w in norm.split() for w in family):
-            continue  # "VP of Product", "CPO": no qualifier + job-family form to derive
+            continue  # a name without the job family ("Head of Lights"): nothing to derive
         qualifier = [w for w in norm.split() if w not in common and w not in _LINK_WORDS]
         if qualifier and len(family) >= 2:
-            strong.add(" ".join([*qualifier, family_acronym]))  # senior pm, lead pm
+            strong.add(" ".join([*qualifier, family_acronym]))  # "senior lk" for Senior L. K.
         if qualifier:
             weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
     return strong, weak

@@ -19,13 +19,27 @@ from ui.ladder_svg import ladder_svg
 
 log = logging.getLogger(__name__)
 
-TITLE = "PM Career Advisor"
-EXAMPLES = [
-    "What does a Senior PM do?",
-    "Plan my move from APM to PM",
-    "What skills should an Associate Product Manager develop?",
-    "How is a Lead PM different from a Senior PM?",
-]
+TITLE = "Career Advisor"
+
+
+def examples(advisor: Advisor) -> list[str]:
+    """Example questions about the loaded ladder's own roles."""
+    roles = advisor.ladder.roles
+    if len(roles) < 2:
+        return ["What does this guide cover?"]
+
+    def a(name: str) -> str:
+        return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+    mid, top = roles[len(roles) // 2], roles[-1]
+    return [
+        f"What does {a(mid.name)} do?",
+        f"Plan my move from {roles[0].name} to {roles[1].name}",
+        f"What skills should {a(roles[0].name)} develop?",
+        f"How is {a(top.name)} different from {a(mid.name)}?",
+    ]
+
+
 # System fonts only: the stock themes name Google or bundled web fonts, and the page must not
 # reach for any host but its own.
 SANS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
@@ -111,9 +125,10 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
         gr.HTML(
             f'<div id="advisor-header"><h1>{TITLE}'
             f'<span class="advisor-badge">backend: {html.escape(advisor.backend)}</span></h1>'
-            "<p>Answers about the product-management career ladder, grounded in the career "
-            "guide: every sentence cites its source, and questions the guide does not cover "
-            "are declined.</p></div>"
+            "<p>Answers about the career ladder "
+            f"{html.escape(' → '.join(r.name for r in advisor.ladder.roles))}, grounded in the "
+            "career guide: every sentence cites its source, and questions the guide does not "
+            "cover are declined.</p></div>"
         )
         with gr.Tabs():
             with gr.Tab("Ask the guide", id="chat"):
@@ -146,7 +161,7 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                                 elem_id="advisor-input",
                             ),
                             additional_outputs=[chat_ladder],
-                            examples=EXAMPLES,
+                            examples=examples(advisor),
                             concurrency_limit=concurrency_limit,
                             api_visibility="undocumented",
                             fill_height=False,

@@ -1,8 +1,8 @@
-"""Faithfulness judged independently of the product's verifier.
+"""Faithfulness judged independently of the advisor's verifier.
 
 The verifier decides what the advisor says; if the eval reused it, it would only check the
 verifier against itself. This judge is deliberately different: no embeddings, no role logic,
-its own tokenisation (5-letter prefixes instead of the product's stemmer), and it checks each
+its own tokenisation (5-letter prefixes instead of the advisor's stemmer), and it checks each
 sentence against exactly the passages that sentence cites. A sentence is faithful when at least
 PRECISION_MIN of its content words and all of its numbers appear in the cited text.
 """

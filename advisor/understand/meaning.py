@@ -218,7 +218,7 @@ class Understanding:
         return float(np.max(self.phrase_vectors @ vector))
 
     def stated_role(self, sentence: str) -> Role | None:
-        """The role a first-person statement puts the user in ("I lead a product line today")."""
+        """The role a first-person statement puts the user in ("I run the night watch today")."""
         mentions = self.ladder.mentions(sentence)
         if mentions:
             # The role right after "I'm a" / "as a" is the user's; "... to get to X" is a goal.

@@ -2,7 +2,7 @@
 
 The conversation is replayed turn by turn (the history is the only state): each user turn moves
 the role under discussion ("what comes after senior PM?" moves it to the next level, "and above
-that?" one further), and a first-person statement ("I'm a PM now.", "I lead a product line
+that?" one further), and a first-person statement ("I'm a keeper now.", "I run the night
 today.") sets the user's own level. An ask that names no role takes, in order: the user's level
 when it speaks of "I"/"my", the role the conversation is on when it refers back ("their", "and
 above that?") or is a short follow-up, the role named earlier in the same message.
@@ -97,8 +97,8 @@ class Reader:
                 if stated is not None:
                     state.user = state.current = stated
         read: list[ReadAsk] = []
-        # A role named in the message's context ("for someone entry level in product, what are
-        # they responsible for?") is what its asks are about when they name none.
+        # A role named in the message's context ("for someone at entry level, what are they
+        # responsible for?") is what its asks are about when they name none.
         named = [r for sentence in context for r in roles_in(sentence, self.ladder)]
         previous: tuple[Role, ...] = tuple(named[:1])
         for part in asks_text:
@@ -152,7 +152,7 @@ _SELF = re.compile(
 
 
 def _states_self(sentence: str) -> bool:
-    """A statement of who the user is ("I'm a PM now.", "I lead a product line today.")."""
+    """A statement of who the user is ("I'm a keeper now.", "I run the night today.")."""
     return bool(_SELF.search(sentence))
 
 
