@@ -372,16 +372,19 @@ def _looping(text: str, repeats: int = 3) -> bool:
 
 
 def _completed(generated: Verification, extractive: Verification) -> Verification:
-    """The model's verified summary, then the guide's items in full.
+    """The direct answer, the model's verified summary, then the guide's items in full.
 
-    A small model summarises an item in a few words and drops the detail a reader
-    acts on ("help define features, prioritize tasks"); the extractive lines keep it. Lines the
-    model already quoted word for word are not repeated.
+    The extractive answer's opening line answers the question ("No: the guide gives that to
+    ...", "After X comes Y.", a yes/no and its sentence): the model's wording follows it and
+    never replaces it. A small model summarises an item in a few words and drops the detail a
+    reader acts on; the extractive lines keep it. Lines the model quoted are not repeated.
     """
-    said = {_plain(s) for line in generated.lines for s, _ in line.sentences}
+    lead_size = 2 if extractive.lines and extractive.lines[0].heading is not None else 1
+    lead = extractive.lines[:lead_size]
+    said = {_plain(s) for line in [*generated.lines, *lead] for s, _ in line.sentences}
     rest = [
         line
-        for line in extractive.lines
+        for line in extractive.lines[lead_size:]
         if line.heading is not None or any(_plain(s) not in said for s, _ in line.sentences)
     ]
     rest = [
@@ -389,11 +392,20 @@ def _completed(generated: Verification, extractive: Verification) -> Verificatio
         for i, ln in enumerate(rest)
         if ln.heading is None or (i + 1 < len(rest) and rest[i + 1].heading is None)
     ]
-    if not any(line.heading is None for line in rest):
-        return generated
-    kept = generated.kept + sum(len(line.sentences) for line in rest)
-    lines = [*generated.lines, VerifiedLine("", heading="From the guide"), *rest]
+    body = [
+        ln
+        for ln in generated.lines
+        if not any(_plain(s) in _lead_text(lead) for s, _ in ln.sentences)
+    ]
+    lines = [*lead, *body]
+    if any(line.heading is None for line in rest):
+        lines += [VerifiedLine("", heading="From the guide"), *rest]
+    kept = sum(len(line.sentences) for line in lines)
     return Verification(lines, kept, generated.dropped, generated.dropped_sentences)
+
+
+def _lead_text(lead: list[VerifiedLine]) -> set[str]:
+    return {_plain(s) for line in lead for s, _ in line.sentences}
 
 
 def _standalone(reading: Reading) -> str | None:
