@@ -203,7 +203,7 @@ class Advisor:
                 or wants_plan(ask.text)
                 or (first_person(ask.text) and wants_promotion(ask.text))
             )
-            if not wanted or asks_amount(ask.text) or not read.coverage.covered:
+            if ask.presupposes or not wanted or asks_amount(ask.text) or not read.coverage.covered:
                 # "how long until I'm promoted?" asks for a time, "how do I write a PM resume?"
                 # for something the guide lacks: neither is a plan.
                 continue

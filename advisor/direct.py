@@ -53,6 +53,9 @@ class Answerer:
     def __init__(self, ladder: CareerLadder, embedder: Embedder) -> None:
         self.ladder = ladder
         self.embedder = embedder
+        self._name_terms = {
+            t for r in ladder.roles for name in [r.name, *r.aliases] for t in content_terms(name)
+        }
 
     def answer(self, ask: Ask, ranked: list[Passage], topic: tuple[str, ...]) -> list[Statement]:
         """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
@@ -194,7 +197,11 @@ class Answerer:
         if (
             best_own is not None
             and own_speaks
-            and (best_other is None or best_own[3] > 0 or best_own[0] >= best_other[0] - 0.05)
+            and (
+                best_other is None
+                or best_own[3] > best_other[3]
+                or best_own[0] >= best_other[0] - 0.05
+            )
         ):
             _, sentence, passage, _ = best_own
             agrees = bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
@@ -228,7 +235,8 @@ class Answerer:
             return None
         vectors = self.embedder.embed([text, *(s for s, _ in sentences)])
         scores = vectors[1:] @ vectors[0]
-        asked = set(content_terms(text))
+        # Words of the ladder's role names ("product", "manager") say nothing about the claim.
+        asked = set(content_terms(text)) - self._name_terms
         # Lexical overlap breaks near-ties between sentences of similar meaning.
         best = max(
             range(len(sentences)),

@@ -88,7 +88,13 @@ def split_message(text: str) -> tuple[list[str], list[str]]:
     for sentence in sentences:
         parts = [p.strip(" ,;") for p in _JOIN.split(sentence) if p and p.strip(" ,;")]
         for part in parts:
-            if part.endswith("?") or _ASK_START.match(part) or _TAG.search(part):
+            # A clause that takes a claim for granted ("since X never ...") is checked like an ask.
+            if (
+                part.endswith("?")
+                or _ASK_START.match(part)
+                or _TAG.search(part)
+                or _WHY.match(part)
+            ):
                 asks.append(part)
             else:
                 context.append(part)

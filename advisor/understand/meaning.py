@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 
@@ -76,6 +77,15 @@ class Understanding:
         words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
         self.corpus_words = {w for w in words if w.isalpha()}
         self.corpus_stems = {stem(w) for w in self.corpus_words}
+        # Two-word terms of the guides' item titles ("technical understanding"): an asking
+        # word inside one is part of the topic.
+        self.corpus_pairs = {
+            f"{a} {b}"
+            for p in passages
+            if p.title
+            for title in [tokens(p.title)]
+            for a, b in pairwise(title)
+        }
         self.framing = framing_words()
         self.framing_stems = {stem(w) for w in self.framing}
         # Topics are short ("technical understanding"), so they are compared with short texts:
@@ -128,13 +138,22 @@ class Understanding:
         masked = mask_roles(text, self.ladder, placeholder=" ")
         topic: list[str] = []
         unknown: list[str] = []
-        for raw in tokens(masked):
+        words = tokens(masked)
+        for i, raw in enumerate(words):
             if "'" in raw and not raw.endswith("'s"):
                 continue  # a contraction ("you'll", "don't") is function words
             word = raw.removesuffix("'s")
             if word in STOPWORDS or word in _NEGATIONS or len(word) < 2 or word.isdigit():
                 continue
-            if {word, word.removesuffix("s")} & self.framing or stem(word) in self.framing_stems:
+            framing = {word, word.removesuffix("s")} & self.framing or (
+                stem(word) in self.framing_stems
+            )
+            in_term = any(
+                pair in self.corpus_pairs
+                for pair in (f"{words[i - 1]} {word}" if i else "", f"{word} {words[i + 1]}"
+                             if i + 1 < len(words) else "")
+            )  # fmt: skip
+            if framing and not in_term:
                 continue
             if self._known(word):
                 topic.append(word)
