@@ -111,15 +111,33 @@ class Answerer:
         passages = _passages(other)
         anchor = passages[0] if passages else None
         word = "After" if upward else "Before"
+        # Cited to both levels' opening passages: together they name both roles.
+        support = [p for p in (anchor, *_passages(role)[:1]) if p is not None]
         lead = (
-            said(f"{word} {role.name} comes {other.name}.", anchor)
-            if anchor is not None
+            said(f"{word} {role.name} comes {other.name}.", *support)
+            if support
             else heading(f"{word} {role.name} comes {other.name}.")
         )
         return [lead, *self.intro(other, 2), *self.items(other, PassageKind.RESPONSIBILITY)]
 
     def compare(self, low: Role, high: Role) -> list[Statement]:
-        out: list[Statement] = [heading(f"{low.name} and {high.name}, side by side")]
+        out: list[Statement] = []
+        low_line, high_line = (
+            summary(low, PassageKind.RESPONSIBILITY),
+            summary(high, PassageKind.RESPONSIBILITY),
+        )
+        if low_line is not None and high_line is not None:
+            # The direct answer: what each is responsible for, in one sentence.
+            low_items = _listing(low.items(PassageKind.RESPONSIBILITY))
+            high_items = _listing(high.items(PassageKind.RESPONSIBILITY))
+            out.append(
+                said(
+                    f"{_article(low.name).capitalize()} {low.name} is responsible for {low_items}; "
+                    f"{_article(high.name)} {high.name} for {high_items}.",
+                    *low_line.passages,
+                    *high_line.passages,
+                )
+            )
         for role in (low, high):
             out.append(heading(role.name))
             for kind in (PassageKind.RESPONSIBILITY, PassageKind.SKILL):
@@ -182,9 +200,19 @@ class Answerer:
 
         None when the ask names no single role (then it is answered as a plain question).
         """
-        if len(ask.roles) != 1 or ask.need is Need.ORDER:
+        if not ask.roles or len(ask.roles) > 2 or ask.need is Need.ORDER:
             return None
-        role = ask.roles[0]
+        if len(ask.roles) == 1:
+            return self._claim_for(ask, ask.roles[0], topic)
+        # Two roles ("since senior PMs aren't involved in the roadmap (the VP owns it)"): the
+        # claim is checked for each; only a contradiction the guide states is worth leading with.
+        for role in ask.roles:
+            verdict = self._claim_for(ask, role, topic)
+            if verdict and verdict[0].is_heading and verdict[0].text.startswith("No"):
+                return verdict
+        return None
+
+    def _claim_for(self, ask: Ask, role: Role, topic: tuple[str, ...]) -> list[Statement] | None:
         # What is claimed of the role: its topic words when it has some, else its wording.
         predicate = " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
         own = _passages(role)
@@ -246,6 +274,15 @@ class Answerer:
         )
         shared = len(asked & set(content_terms(sentences[best][0]))) / max(len(asked), 1)
         return float(scores[best]), sentences[best][0], sentences[best][1], shared
+
+
+def _article(name: str) -> str:
+    return "an" if name[:1].lower() in "aeiou" else "a"
+
+
+def _listing(items: list[Passage]) -> str:
+    titles = [_lower_title(p.title or "") for p in items if p.title]
+    return titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
 
 
 def summary(role: Role, kind: PassageKind) -> Statement | None:

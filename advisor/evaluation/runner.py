@@ -129,7 +129,9 @@ def score_case(
         elif case.premise == "false":
             result.first_answers = bool(_CONTRADICTS.search(first))
         elif case.facts:
-            result.first_answers = any(s.lower() in first.lower() for f in case.facts for s in f)
+            result.first_answers = any(
+                s.lower() in first.lower() for f in case.facts for s in f
+            ) or _names_expected_role(first, answer, case.sections)
     if case.plan is not None:
         stages = (answer.plan or {}).get("stages", [])
         levels = _plan_levels(stages)
@@ -155,6 +157,17 @@ def first_sentence(answer: str) -> str:
         if text:
             return re.split(r"(?<=[.!?])\s+", text)[0]
     return ""
+
+
+def _names_expected_role(first: str, answer: Answer, sections: list[str]) -> bool:
+    """The opening names the role the question is about ("After X comes Product Manager."):
+    the role's name is read from the cited section heading of an expected level."""
+    for c in answer.citations:
+        if any(c.section.startswith(p) and p[:1].isdigit() for p in sections):
+            name = re.sub(r"^\S+\s+", "", c.section).split("(")[0].split("/")[0].strip()
+            if name and name.lower() in first.lower():
+                return True
+    return False
 
 
 def _names_gap(answer: Answer, words: list[str]) -> bool:

@@ -159,7 +159,7 @@ def _states_self(sentence: str) -> bool:
 def _moved(ask: Ask, ladder: CareerLadder) -> Role:
     """The role the conversation is on after this ask ("what comes after X?" -> after X)."""
     role = ask.roles[-1] if ask.need is Need.COMPARE else ask.roles[0]
-    if ask.need is Need.NEXT:
+    if ask.need in (Need.NEXT, Need.PLAN):
         return ladder.next_role(role) or role
     if ask.need is Need.PREVIOUS:
         return ladder.previous_role(role) or role
