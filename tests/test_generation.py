@@ -127,7 +127,9 @@ def test_follow_up_answer_uses_history(guide_advisor: Advisor) -> None:
     )
     answer = guide_advisor.ask("and after that?", history)
     assert answer.standalone_question and "Lead Product Manager" in answer.standalone_question
-    assert {c.section[:2] for c in answer.citations} == {"5."}
+    # "After Lead ... comes VP ..." cites both levels' opening passages; the rest is level 5.
+    assert answer.answer.startswith("After Lead Product Manager")
+    assert "5." in {c.section[:2] for c in answer.citations} <= {"4.", "5."}
     # Without history the same words name no role: the answer is the whole ladder, never a
     # single level picked at random.
     alone = guide_advisor.ask("and after that?")
