@@ -171,3 +171,8 @@ def test_needs_are_read_from_meaning(guide_advisor: Advisor) -> None:
     assert senior is not None
     assert understanding.need("what should a senior PM get good at", [senior]) is Need.SKILLS
     assert understanding.need("which level sits under senior PM", [senior]) is Need.PREVIOUS
+
+
+def test_word_lists_have_no_duplicates() -> None:
+    words = tomllib.loads((DATA / "question_language.toml").read_text())["framing"]["words"]
+    assert len(words) == len(set(words))
