@@ -10,10 +10,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from advisor.conversation import Message
-from advisor.direct import Answerer, Statement
+from advisor.direct import Statement
 from advisor.errors import InvalidQuestionError
 from advisor.generation import MAX_CONTEXT_PASSAGES, build_prompt, clean_generated, judge
 from advisor.ladder import CareerLadder
+from advisor.ladder_scope import LadderScope, choose_scope, find_scope, named_scopes
 from advisor.llm import BackendFailure, ChatModel
 from advisor.models import Answer, Citation, Grounding, Passage
 from advisor.parsing import split_sentences
@@ -23,7 +24,7 @@ from advisor.plan_intent import (
     wants_plan,
     wants_promotion,
 )
-from advisor.planning import TransitionPlan, plan_transition
+from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.understand.asks import Need, first_person, roles_in
 from advisor.understand.meaning import asks_amount
@@ -55,27 +56,43 @@ class Advisor:
     def __init__(
         self,
         retriever: HybridRetriever,
-        reader: Reader,
-        verifier: Verifier,
+        scopes: list[LadderScope],
         top_k: int,
         max_question_chars: int,
         chat_model: ChatModel | None = None,
+        selected: str | None = None,
     ) -> None:
         self.retriever = retriever
-        self.reader = reader
-        self.answerer = Answerer(retriever.ladder, retriever.embedder)
-        self.verifier = verifier
+        self.scopes = scopes
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.chat_model = chat_model
+        self.selected = find_scope(scopes, selected) if selected else None
 
     @property
     def backend(self) -> str:
         return self.chat_model.name if self.chat_model else "extractive"
 
     @property
+    def scope(self) -> LadderScope:
+        """The selected ladder's scope, else the first loaded."""
+        return self.selected or self.scopes[0]
+
+    @property
     def ladder(self) -> CareerLadder:
-        return self.retriever.ladder
+        return self.scope.ladder
+
+    @property
+    def reader(self) -> Reader:
+        return self.scope.reader
+
+    @property
+    def verifier(self) -> Verifier:
+        return self.scope.verifier
+
+    def select(self, name: str | None) -> None:
+        """Answer about this ladder when a message names none (UnknownLadderError if unknown)."""
+        self.selected = find_scope(self.scopes, name) if name else None
 
     def validate(self, question: str) -> str:
         """The question stripped, or InvalidQuestionError saying what to fix."""
@@ -106,21 +123,28 @@ class Advisor:
         """Tokens as the model writes them, then the verified Final answer."""
         started = time.perf_counter()
         question = self.validate(question)
-        reading = self.reader.read(question, history)
-        request = self._plan_request(reading)
+        choice = choose_scope(self.scopes, question, history, self.selected)
+        if choice.scope is None:
+            yield Final(self._which_ladder(question, choice.candidates, started))
+            return
+        scope = choice.scope
+        reading = scope.reader.read(question, history)
+        request = self._plan_request(reading, scope.ladder)
         if request is not None:
-            yield Final(self._plan_answer(question, request, started))
+            yield Final(self._plan_answer(question, request, started, scope.ladder))
             return
         if not reading.covered:
-            yield Final(self._refusal(question, reading, started))
+            yield Final(self._refusal(question, reading, started, scope.ladder))
             return
         statements: list[Statement] = []
         retrieved_all: list[ScoredPassage] = []
         for read in reading.covered:
-            retrieved = self.retriever.retrieve(read.ask.text, self.top_k)
+            retrieved = self.retriever.retrieve(
+                read.ask.text, self.top_k, scope.sources, scope.ladder
+            )
             retrieved_all += retrieved
-            ranked = self._ranked(read, retrieved)
-            statements += self.answerer.answer(read.ask, ranked, read.coverage.topic)
+            ranked = self._ranked(read, retrieved, scope)
+            statements += scope.answerer.answer(read.ask, ranked, read.coverage.topic)
         extractive = verification_of(statements)
         candidates = _candidates(retrieved_all, statements)
         scores = self._scores(reading.text, retrieved_all, candidates)
@@ -130,7 +154,7 @@ class Advisor:
         judged = 0
         if self.chat_model is not None:
             context = _context(statements, retrieved_all)
-            roles = {r.level: r.name for r in self.ladder.roles}
+            roles = {r.level: r.name for r in scope.ladder.roles}
             asked = " ".join(r.ask.text for r in reading.covered)
             text = ""
             try:
@@ -143,7 +167,7 @@ class Advisor:
                 grounding = "extractive-fallback"
                 notice = f"Answered from the guide's text because {exc}."
             else:
-                generated = self.verifier.verify(clean_generated(text, context, roles), context)
+                generated = scope.verifier.verify(clean_generated(text, context, roles), context)
                 judged = generated.kept + generated.dropped
                 verdict = judge(generated)
                 if verdict.use_generated:
@@ -155,7 +179,7 @@ class Advisor:
                     verification = _with_dropped(extractive, generated.dropped)
         answer_text, citations = cite(verification, scores)
         if not citations:
-            yield Final(self._refusal(question, reading, started))
+            yield Final(self._refusal(question, reading, started, scope.ladder))
             return
         gaps = [not_covered(r) for r in reading.uncovered]
         answer = Answer(
@@ -176,7 +200,9 @@ class Advisor:
         answer.retrieved_sections = [p.section for p in candidates]
         yield Final(answer)
 
-    def _ranked(self, read: ReadAsk, retrieved: list[ScoredPassage]) -> list[Passage]:
+    def _ranked(
+        self, read: ReadAsk, retrieved: list[ScoredPassage], scope: LadderScope
+    ) -> list[Passage]:
         """Candidate passages for the ask, best first: retrieved ones plus the named roles'."""
         pool: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
         for role in read.ask.roles:
@@ -185,14 +211,18 @@ class Advisor:
         if not read.ask.roles and not read.coverage.topic:
             # About the guide itself ("what is it about?", "how does it end?"): its passages
             # outside any level, the introduction and conclusion.
-            general = [p for p in self.retriever.passages.values() if p.level is None]
+            general = [
+                p
+                for p in self.retriever.passages.values()
+                if p.level is None and (scope.sources is None or p.source in scope.sources)
+            ]
             if general:
                 pool = {p.id: p for p in general}
         topic = " ".join(read.coverage.topic) or read.ask.text
         scores = self.retriever.rank_for_topic(topic, list(pool.values()))
         return sorted(pool.values(), key=lambda p: -scores.get(p.id, 0.0))
 
-    def _plan_request(self, reading: Reading) -> PlanRequest | None:
+    def _plan_request(self, reading: Reading, ladder: CareerLadder) -> PlanRequest | None:
         """The plan one of the asks wants ("plan my move from APM to PM", "I'm a PM, what
         should I do to get promoted?"), starting from the user's stated level when known."""
         user = reading.state.user
@@ -207,13 +237,13 @@ class Advisor:
                 # "how long until I'm promoted?" asks for a time, "how do I write a PM resume?"
                 # for something the guide lacks: neither is a plan.
                 continue
-            own = roles_in(ask.text, self.ladder)
+            own = roles_in(ask.text, ladder)
             if user is not None and own == [user]:
                 # "I lead the night watch today, plan my next step": the role named is the user's.
-                target = self.ladder.next_role(user)
+                target = ladder.next_role(user)
                 if target is not None:
                     return PlanRequest(user, target, assumed_start=False)
-            request = recognise_plan_request(ask.text, self.ladder, asked=True)
+            request = recognise_plan_request(ask.text, ladder, asked=True)
             if request is not None:
                 if (
                     request.assumed_start
@@ -226,27 +256,45 @@ class Advisor:
                 target = own[0]
                 if user is not None and user.level < target.level:
                     return PlanRequest(user, target, assumed_start=False)
-                previous = self.ladder.previous_role(target)
+                previous = ladder.previous_role(target)
                 if previous is not None:
                     return PlanRequest(previous, target, assumed_start=True)
             elif user is not None:
-                target = self.ladder.next_role(user)
+                target = ladder.next_role(user)
                 if target is not None:
                     return PlanRequest(user, target, assumed_start=False)
         return None
 
-    def plan(self, from_role: str, to_role: str) -> TransitionPlan:
-        """A transition plan between two roles named as the user likes ("APM", "senior")."""
-        plan = plan_transition(self.ladder, from_role, to_role)
+    def plan(
+        self, from_role: str, to_role: str, ladder: CareerLadder | None = None
+    ) -> TransitionPlan:
+        """A transition plan between two roles named as the user likes ("APM", "senior"), within
+        one ladder: the given one, else the one both names belong to."""
+        plan = plan_transition(ladder or self._plan_ladder(from_role, to_role), from_role, to_role)
         plan.backend = self.backend
         return plan
+
+    def _plan_ladder(self, from_role: str, to_role: str) -> CareerLadder:
+        if len(self.scopes) == 1 or self.selected is not None:
+            return self.ladder
+        ends = [named_scopes(self.scopes, name) for name in (from_role, to_role)]
+        if ends[0] and ends[1] and not set(map(id, ends[0])) & set(map(id, ends[1])):
+            raise PlanRequestError(
+                f"'{from_role}' is on the {ends[0][0].name} ladder and '{to_role}' on the "
+                f"{ends[1][0].name} ladder; a plan stays within one ladder.",
+                "Name two roles of the same ladder (--ladder NAME picks one).",
+            )
+        shared = [s for s in ends[0] if any(s is t for t in ends[1])] or ends[0] or ends[1]
+        return shared[0].ladder if shared else self.ladder
 
     def coverage(self) -> str:
         """One sentence naming what the guide covers, from the parsed ladder."""
         return coverage_sentence(self.ladder)
 
-    def _plan_answer(self, question: str, request: PlanRequest, started: float) -> Answer:
-        plan = self.plan(str(request.from_role.level), str(request.to_role.level))
+    def _plan_answer(
+        self, question: str, request: PlanRequest, started: float, ladder: CareerLadder
+    ) -> Answer:
+        plan = self.plan(str(request.from_role.level), str(request.to_role.level), ladder)
         body = plan.to_markdown().split("\n## Sources")[0].rstrip()
         notice = None
         if request.assumed_start:
@@ -268,10 +316,27 @@ class Advisor:
         answer.retrieved_sections = [c.section for c in plan.citations]
         return answer
 
-    def _refusal(self, question: str, reading: Reading, started: float) -> Answer:
+    def _which_ladder(
+        self, question: str, candidates: tuple[LadderScope, ...], started: float
+    ) -> Answer:
+        """A short clarifying answer: several ladders answer this and nothing says which."""
+        names = " or ".join(f"the {s.name} ladder" for s in candidates)
         return Answer(
             question=question,
-            answer=refusal_text(reading, self.ladder),
+            answer=f"Which ladder do you mean: {names}? Name a role of it, or pick the ladder.",
+            refused=False,
+            backend=self.backend,
+            latency_s=round(time.perf_counter() - started, 4),
+            citations=[],
+            grounding="clarification",
+        )
+
+    def _refusal(
+        self, question: str, reading: Reading, started: float, ladder: CareerLadder
+    ) -> Answer:
+        return Answer(
+            question=question,
+            answer=refusal_text(reading, ladder),
             refused=True,
             backend=self.backend,
             latency_s=round(time.perf_counter() - started, 4),

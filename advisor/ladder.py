@@ -58,9 +58,12 @@ class RoleMention:
 
 
 class CareerLadder:
-    """Roles in ladder order (entry first), with name lookup."""
+    """Roles in ladder order (entry first), with name lookup. A ladder is one document: a role
+    is identified by (ladder source, level), never by the level alone."""
 
-    def __init__(self, roles: list[Role]) -> None:
+    def __init__(self, roles: list[Role], name: str = "", source: str = "") -> None:
+        self.name = name
+        self.source = source
         self.roles = sorted(roles, key=lambda r: r.level)
         self._patterns: list[tuple[re.Pattern[str], Role, str, bool]] = []
         for role in self.roles:
@@ -138,14 +141,55 @@ class CareerLadder:
         return f"Known roles, entry level first: {names}."
 
 
-def load_extra_aliases(corpus_dir: Path) -> dict[int, list[str]]:
-    """Aliases from corpus/aliases.toml: `[aliases]` with level numbers as keys."""
+ExtraAliases = dict[str, dict[int, list[str]]]
+ANY_DOCUMENT = "*"
+
+
+def load_extra_aliases(corpus_dir: Path) -> ExtraAliases:
+    """Aliases from corpus/aliases.toml, per document: `[aliases."guide.md"]` with level numbers
+    as keys. A flat `[aliases]` table of level numbers applies to every document."""
     path = corpus_dir / ALIASES_FILE
     if not path.is_file():
         return {}
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    table = data.get("aliases", {})
-    return {int(k): [str(a) for a in v] for k, v in table.items()}
+    out: ExtraAliases = {}
+    for key, value in data.get("aliases", {}).items():
+        if isinstance(value, dict):
+            out[key] = {int(k): [str(a) for a in v] for k, v in value.items()}
+        else:
+            out.setdefault(ANY_DOCUMENT, {})[int(key)] = [str(a) for a in value]
+    return out
+
+
+def ladders_from_passages(passages: list[Passage], extra: ExtraAliases) -> list[CareerLadder]:
+    """One ladder per document that declares at least two levels, in corpus order; documents
+    without levels are reference text, answerable but no ladder."""
+    by_source: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_source.setdefault(p.source, []).append(p)
+    ladders = []
+    for source, own in sorted(by_source.items()):
+        if len({p.level for p in own if p.level is not None}) < 2:
+            continue
+        aliases = extra.get(source) or extra.get(ANY_DOCUMENT)
+        ladder = CareerLadder.from_passages(own, aliases)
+        ladder.source = source
+        ladder.name = _ladder_name(own, source)
+        ladders.append(ladder)
+    return ladders
+
+
+def _ladder_name(passages: list[Passage], source: str) -> str:
+    """The document's title heading, else its job family ("Lighthouse Keeper"), else its file."""
+    first = min(passages, key=lambda p: p.order)
+    title = _PAREN.sub("", first.section).strip(" #:")
+    if first.level is None and title and title.lower() != "introduction" and len(title) <= 60:
+        return title
+    headings = sorted({p.section for p in passages if p.level is not None})
+    family = _common_words(headings)
+    if family:
+        return " ".join(w.capitalize() if w not in _LINK_WORDS else w for w in family)
+    return Path(source).stem.replace("-", " ").replace("_", " ").capitalize()
 
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:

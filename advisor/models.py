@@ -37,7 +37,12 @@ class Citation(BaseModel):
 
 
 Grounding = Literal[
-    "extractive", "generated", "generated+trimmed", "extractive-fallback", "refused"
+    "extractive",
+    "generated",
+    "generated+trimmed",
+    "extractive-fallback",
+    "refused",
+    "clarification",  # several ladders answer the question: the user is asked which
 ]
 
 

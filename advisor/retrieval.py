@@ -64,22 +64,37 @@ class HybridRetriever:
         self.embedder = embedder
         self.passages = {p.id: p for p in passages}
         self.ladder = ladder
+        self.ladders = [ladder]  # every loaded ladder; set by the composition root
         self.vectors = vectors
         self._ids = [p.id for p in passages]
         self.bm25 = BM25([content_terms(embedding_text(p)) for p in passages])
 
-    def expand(self, question: str) -> str:
+    def expand(self, question: str, ladder: CareerLadder | None = None) -> str:
         """Append the full names of roles the question names by alias ('APM' -> its heading)."""
-        roles = {m.role.level: m.role for m in self.ladder.mentions(question)}
+        roles = {m.role.level: m.role for m in (ladder or self.ladder).mentions(question)}
         return " ".join([question, *(r.section for r in roles.values())])
 
-    def retrieve(self, question: str, k: int) -> list[ScoredPassage]:
-        expanded = self.expand(question)
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        sources: frozenset[str] | None = None,
+        ladder: CareerLadder | None = None,
+    ) -> list[ScoredPassage]:
+        """The k best passages, from the given documents only (one ladder and the reference
+        text) when `sources` is given, so answers never mix ladders."""
+        expanded = self.expand(question, ladder)
         vector = self.embedder.embed([expanded])[0]
         pool = max(k * 3, 20)
-        dense = [(pid, s) for pid, s in self.store.query(vector, pool) if pid in self.passages]
+        dense = [
+            (pid, s) for pid, s in self.store.query(vector, pool, sources) if pid in self.passages
+        ]
         keyword = self.bm25.scores(content_terms(expanded))
-        keyword_by_id = dict(zip(self._ids, keyword, strict=True))
+        keyword_by_id = {
+            pid: score
+            for pid, score in zip(self._ids, keyword, strict=True)
+            if sources is None or self.passages[pid].source in sources
+        }
         keyword_rank = sorted(
             (i for i, s in keyword_by_id.items() if s > 0), key=lambda i: -keyword_by_id[i]
         )

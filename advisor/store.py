@@ -163,13 +163,19 @@ class PassageStore:
         if ids:
             self.collection.delete(ids=list(ids))
 
-    def query(self, vector: Vectors, k: int) -> list[tuple[str, float]]:
-        """The k nearest passage ids with cosine similarity."""
+    def query(
+        self, vector: Vectors, k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The k nearest passage ids with cosine similarity, from the given documents only."""
         count = self.collection.count()
         if count == 0:
             return []
+        where: Any = {"source": {"$in": sorted(sources)}} if sources else None
         got = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, count),
+            include=["distances"],
+            where=where,
         )
         return [
             (pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)

@@ -4,13 +4,15 @@ from typing import TYPE_CHECKING
 
 from advisor.config import Settings
 from advisor.embedding import EMBEDDING_MODEL_ID, Embedder, MiniLMEmbedder
-from advisor.ladder import CareerLadder, load_extra_aliases
+from advisor.ladder import CareerLadder, ladders_from_passages, load_extra_aliases
+from advisor.lexicon import tokens
 from advisor.parsing import PARSER_VERSION
 from advisor.retrieval import HybridRetriever
 from advisor.store import PassageStore, chroma_client
 
 if TYPE_CHECKING:
     from advisor.answering import Advisor
+    from advisor.ladder_scope import LadderScope
     from advisor.llm import ChatModel
 
 _EMBEDDER: MiniLMEmbedder | None = None
@@ -31,49 +33,84 @@ def passage_store(settings: Settings) -> PassageStore:
 
 
 def retriever(settings: Settings, store: PassageStore | None = None) -> HybridRetriever:
-    """A retriever over the built index, with the ladder parsed from the stored passages."""
+    """A retriever over the built index, with the ladders parsed from the stored passages (its
+    own `ladder` is the first of them, for callers that know only one)."""
     store = store or passage_store(settings)
     passages = [s.passage for s in store.stored()]
-    ladder = CareerLadder.from_passages(passages, load_extra_aliases(settings.corpus_dir))
-    return HybridRetriever(store, embedder(), passages, store.vectors(), ladder)
+    ladders = ladders_from_passages(passages, load_extra_aliases(settings.corpus_dir))
+    first = ladders[0] if ladders else CareerLadder([])
+    r = HybridRetriever(store, embedder(), passages, store.vectors(), first)
+    r.ladders = ladders or [first]
+    return r
 
 
-def build_advisor(
-    settings: Settings, backend: str | None = None, chat_model: "ChatModel | None" = None
-) -> "Advisor":
-    """The advisor over the built index, with every collaborator wired from settings.
-
-    `backend` overrides ADVISOR_LLM; `chat_model` injects a model (tests, the eval baseline).
-    """
-    from advisor.answering import Advisor
-    from advisor.llm import build_chat_model, resolve_backend
+def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
+    """One answering scope per ladder: its reader, answerer and verifier, over its own document
+    and the reference documents that hold no ladder."""
+    from advisor.direct import Answerer
+    from advisor.ladder_scope import LadderScope
     from advisor.understand.meaning import Understanding
     from advisor.understand.normalise import Normaliser
     from advisor.understand.read import Reader
     from advisor.verifier import Verifier
 
-    r = retriever(settings)
     passages = list(r.passages.values())
-    understanding = Understanding(
-        passages,
-        r.ladder,
-        r.embedder,
-        settings.scope_threshold,
-        settings.scope_unknown_threshold,
-    )
+    ladder_sources = {ladder.source for ladder in r.ladders if ladder.source}
+    reference = {p.source for p in passages} - ladder_sources
+    several = len(r.ladders) > 1
     role_words = {
-        w for role in r.ladder.roles for a in role.aliases + role.weak_aliases for w in a.split()
+        w
+        for ladder in r.ladders
+        for role in ladder.roles
+        for a in role.aliases + role.weak_aliases
+        for w in a.split()
     }
-    normaliser = Normaliser(understanding.corpus_words, understanding.framing | role_words)
-    reader = Reader(r.ladder, understanding, normaliser)
+    out = []
+    normaliser: Normaliser | None = None
+    for ladder in r.ladders:
+        sources = frozenset({ladder.source} | reference) if several else None
+        own = [p for p in passages if sources is None or p.source in sources]
+        understanding = Understanding(
+            own, ladder, r.embedder, settings.scope_threshold, settings.scope_unknown_threshold
+        )
+        if normaliser is None:
+            corpus_words = {w for p in passages for w in tokens(f"{p.section} {p.text}")}
+            normaliser = Normaliser(corpus_words, understanding.framing | role_words)
+        out.append(
+            LadderScope(
+                ladder,
+                Reader(ladder, understanding, normaliser),
+                Answerer(ladder, r.embedder),
+                Verifier(r.embedder, ladder),
+                sources,
+            )
+        )
+    return out
+
+
+def build_advisor(
+    settings: Settings,
+    backend: str | None = None,
+    chat_model: "ChatModel | None" = None,
+    ladder: str | None = None,
+) -> "Advisor":
+    """The advisor over the built index, with every collaborator wired from settings.
+
+    `backend` overrides ADVISOR_LLM; `chat_model` injects a model (tests, the eval baseline);
+    `ladder` selects the ladder answered about when a question names none.
+    """
+    from advisor.answering import Advisor
+    from advisor.llm import build_chat_model, resolve_backend
+
+    r = retriever(settings)
     if chat_model is None:
         name = backend or resolve_backend(settings)
         chat_model = build_chat_model(settings, name)
     return Advisor(
         r,
-        reader,
-        Verifier(r.embedder, r.ladder),
+        scopes(r, settings),
         settings.top_k,
         settings.max_question_chars,
         chat_model,
+        selected=ladder,
     )

@@ -14,7 +14,9 @@ FICTIONAL = Path(__file__).parent / "data" / "lighthouse-keeper-ladder.md"
 
 @pytest.fixture(scope="module")
 def guide() -> CareerLadder:
-    return CareerLadder.from_passages(guide_passages(), load_extra_aliases(CORPUS))
+    return CareerLadder.from_passages(
+        guide_passages(), load_extra_aliases(CORPUS)["pm-career-path.txt"]
+    )
 
 
 @pytest.fixture(scope="module")

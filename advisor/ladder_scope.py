@@ -1,0 +1,106 @@
+"""Which ladder a message is about, when several are loaded; answers never mix ladders.
+
+A ladder scope bundles what answering needs for one ladder: the ladder, its reader (normaliser,
+needs, coverage), its direct answerer and its verifier, and the documents retrieval may draw on
+(the ladder's own document plus reference documents that hold no ladder). The ladder a message
+is about is, in order: the one whose roles it names; the one the conversation is about; the one
+selected (`--ladder`, the UI's picker); the only one that covers the question. Otherwise the
+advisor asks which ladder is meant.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from advisor.conversation import Message
+from advisor.direct import Answerer
+from advisor.errors import AdvisorError
+from advisor.ladder import CareerLadder, normalize
+from advisor.understand.read import Reader
+from advisor.verifier import Verifier
+
+
+class UnknownLadderError(AdvisorError):
+    """A ladder name that matches none of the loaded ladders."""
+
+
+@dataclass
+class LadderScope:
+    """Everything that answers questions about one ladder."""
+
+    ladder: CareerLadder
+    reader: Reader
+    answerer: Answerer
+    verifier: Verifier
+    sources: frozenset[str] | None  # None: every document (a single ladder, or none)
+
+    @property
+    def name(self) -> str:
+        return self.ladder.name or self.ladder.source
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """The scope for a message, or None with the candidates to ask the user about."""
+
+    scope: LadderScope | None
+    candidates: tuple[LadderScope, ...] = ()
+
+
+def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
+    """The scope a user-typed ladder name denotes (its name or file, case-insensitive)."""
+    wanted = normalize(name)
+    for scope in scopes:
+        if wanted in (normalize(scope.name), normalize(scope.ladder.source)):
+            return scope
+    matches = [
+        s for s in scopes if wanted in normalize(s.name) or wanted in normalize(s.ladder.source)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    names = "; ".join(s.name for s in scopes)
+    raise UnknownLadderError(
+        f"'{name}' is not one of the loaded ladders.", f"Loaded ladders: {names}."
+    )
+
+
+def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
+    """Scopes whose roles the text names by a full name or abbreviation (not a bare "senior",
+    which most ladders share), longest name first."""
+    found: list[tuple[int, LadderScope]] = []
+    for scope in scopes:
+        spans = [
+            len(m.alias) for m in scope.ladder.mentions(text) if m.alias not in m.role.weak_aliases
+        ]
+        if spans:
+            found.append((max(spans), scope))
+    found.sort(key=lambda t: -t[0])
+    return [s for _, s in found]
+
+
+def choose_scope(
+    scopes: Sequence[LadderScope],
+    question: str,
+    history: Sequence[Message],
+    selected: LadderScope | None,
+) -> ScopeChoice:
+    """The ladder this message is about (see the module docstring)."""
+    if len(scopes) == 1:
+        return ScopeChoice(scopes[0])
+    text = scopes[0].reader.normaliser.normalise(question)
+    named = named_scopes(scopes, text)
+    if named:
+        return ScopeChoice(named[0])
+    for message in reversed(history):
+        if message.role != "user":
+            continue
+        earlier = named_scopes(scopes, scopes[0].reader.normaliser.normalise(message.content))
+        if earlier:
+            return ScopeChoice(earlier[0])
+    if selected is not None:
+        return ScopeChoice(selected)
+    covering = [s for s in scopes if s.reader.read(question, history).covered]
+    if len(covering) == 1:
+        return ScopeChoice(covering[0])
+    if not covering:
+        return ScopeChoice(scopes[0])  # refused whichever ladder answers
+    return ScopeChoice(None, tuple(covering))
