@@ -14,7 +14,13 @@ from advisor.direct import Statement
 from advisor.errors import InvalidQuestionError
 from advisor.generation import MAX_CONTEXT_PASSAGES, build_prompt, clean_generated, judge
 from advisor.ladder import CareerLadder
-from advisor.ladder_scope import LadderScope, choose_scope, find_scope, named_scopes
+from advisor.ladder_scope import (
+    LadderScope,
+    choose_scope,
+    find_scope,
+    ladder_phrase,
+    named_scopes,
+)
 from advisor.llm import BackendFailure, ChatModel
 from advisor.models import Answer, Citation, Grounding, Passage
 from advisor.parsing import split_sentences
@@ -123,6 +129,10 @@ class Advisor:
         """Tokens as the model writes them, then the verified Final answer."""
         started = time.perf_counter()
         question = self.validate(question)
+        crossing = self._cross_ladder_plan(question)
+        if crossing is not None:
+            yield Final(self._notice_answer(question, crossing, started))
+            return
         choice = choose_scope(self.scopes, question, history, self.selected)
         if choice.scope is None:
             yield Final(self._which_ladder(question, choice.candidates, started))
@@ -280,8 +290,8 @@ class Advisor:
         ends = [named_scopes(self.scopes, name) for name in (from_role, to_role)]
         if ends[0] and ends[1] and not set(map(id, ends[0])) & set(map(id, ends[1])):
             raise PlanRequestError(
-                f"'{from_role}' is on the {ends[0][0].name} ladder and '{to_role}' on the "
-                f"{ends[1][0].name} ladder; a plan stays within one ladder.",
+                f"'{from_role}' is on {ladder_phrase(ends[0][0])} and '{to_role}' on "
+                f"{ladder_phrase(ends[1][0])}; a plan stays within one ladder.",
                 "Name two roles of the same ladder (--ladder NAME picks one).",
             )
         shared = [s for s in ends[0] if any(s is t for t in ends[1])] or ends[0] or ends[1]
@@ -316,11 +326,36 @@ class Advisor:
         answer.retrieved_sections = [c.section for c in plan.citations]
         return answer
 
+    def _cross_ladder_plan(self, question: str) -> str | None:
+        """The explanation when a plan is asked between roles of two different ladders."""
+        if len(self.scopes) < 2 or not wants_plan(question):
+            return None
+        text = self.scopes[0].reader.normaliser.normalise(question)
+        named = named_scopes(self.scopes, text)
+        if len(named) < 2:
+            return None
+        return (
+            f"A plan stays within one ladder, and this question names roles of "
+            f"{ladder_phrase(named[0])} and {ladder_phrase(named[1])}. Ask for a plan between "
+            "two roles of the same ladder."
+        )
+
+    def _notice_answer(self, question: str, text: str, started: float) -> Answer:
+        return Answer(
+            question=question,
+            answer=text,
+            refused=True,
+            backend=self.backend,
+            latency_s=round(time.perf_counter() - started, 4),
+            citations=[],
+            grounding="refused",
+        )
+
     def _which_ladder(
         self, question: str, candidates: tuple[LadderScope, ...], started: float
     ) -> Answer:
         """A short clarifying answer: several ladders answer this and nothing says which."""
-        names = " or ".join(f"the {s.name} ladder" for s in candidates)
+        names = " or ".join(ladder_phrase(s) for s in candidates)
         return Answer(
             question=question,
             answer=f"Which ladder do you mean: {names}? Name a role of it, or pick the ladder.",
@@ -336,7 +371,7 @@ class Advisor:
     ) -> Answer:
         return Answer(
             question=question,
-            answer=refusal_text(reading, ladder),
+            answer=refusal_text(reading, ladder, [s.ladder for s in self.scopes]),
             refused=True,
             backend=self.backend,
             latency_s=round(time.perf_counter() - started, 4),

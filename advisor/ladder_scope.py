@@ -64,17 +64,31 @@ def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
 
 
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
-    """Scopes whose roles the text names by a full name or abbreviation (not a bare "senior",
-    which most ladders share), longest name first."""
+    """Scopes whose roles the text names by a name only that ladder uses (not a bare "senior",
+    which several ladders share), longest name first."""
+    counts: dict[str, int] = {}
+    for scope in scopes:
+        for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
+            counts[alias] = counts.get(alias, 0) + 1
     found: list[tuple[int, LadderScope]] = []
     for scope in scopes:
         spans = [
-            len(m.alias) for m in scope.ladder.mentions(text) if m.alias not in m.role.weak_aliases
+            len(m.alias)
+            for m in scope.ladder.mentions(text)
+            if m.alias not in m.role.weak_aliases and counts.get(m.alias, 0) == 1
         ]
         if spans:
             found.append((max(spans), scope))
     found.sort(key=lambda t: -t[0])
     return [s for _, s in found]
+
+
+def ladder_phrase(scope: LadderScope) -> str:
+    """ "the X ladder", without doubling a name that already ends in "ladder"."""
+    name = scope.name
+    if name.lower().startswith("the "):
+        name = name[4:]
+    return f"the {name}" if name.lower().endswith("ladder") else f"the {name} ladder"
 
 
 def choose_scope(
@@ -103,4 +117,11 @@ def choose_scope(
         return ScopeChoice(covering[0])
     if not covering:
         return ScopeChoice(scopes[0])  # refused whichever ladder answers
-    return ScopeChoice(None, tuple(covering))
+    mentioned = [s for s in covering if s.ladder.mentions(text)]
+    if len(mentioned) == 1:
+        return ScopeChoice(mentioned[0])
+    if not mentioned:
+        # Nothing in the question points at a ladder: it is about the reference text all
+        # ladders share, which answers it the same way whichever ladder is used.
+        return ScopeChoice(covering[0])
+    return ScopeChoice(None, tuple(mentioned))

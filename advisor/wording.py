@@ -5,6 +5,7 @@ code assumes, and never internal tokens.
 """
 
 import re
+from collections.abc import Sequence
 
 from advisor.ladder import CareerLadder, Role
 from advisor.understand.read import ReadAsk, Reading
@@ -29,19 +30,28 @@ def not_covered(read: ReadAsk) -> str:
     return f"The guide doesn't cover “{quoted}”."
 
 
-def refusal_text(reading: Reading, ladder: CareerLadder) -> str:
-    """A short refusal: what the guide covers for the role asked about, and two questions it
-    can answer."""
+def refusal_text(
+    reading: Reading, ladder: CareerLadder, others: Sequence[CareerLadder] = ()
+) -> str:
+    """A short refusal: what the guide covers for the role asked about (or which ladders it
+    holds), and two questions it can answer."""
     roles = [role for r in reading.asks for role in r.ask.roles]
     role = roles[0] if roles else (ladder.roles[0] if ladder.roles else None)
     if role is None:
         return "The guide doesn't cover that."
-    about = (
-        f"For {_article(role.name)} {role.name}, it covers the responsibilities, the skills to "
-        "develop and the next step up."
-        if roles
-        else coverage_sentence(ladder)
-    )
+    if roles:
+        about = (
+            f"For {_article(role.name)} {role.name}, it covers the responsibilities, the skills "
+            "to develop and the next step up."
+        )
+    elif len(others) > 1:
+        about = (
+            "The loaded guides cover these ladders: "
+            + "; ".join(" → ".join(r.name for r in other.roles) for other in others)
+            + "."
+        )
+    else:
+        about = coverage_sentence(ladder)
     return (
         f"The guide doesn't cover that. {about} You could ask: “What does {_article(role.name)} "
         f"{role.name} do?” or “What skills does {_article(role.name)} {role.name} need?”"

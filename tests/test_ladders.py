@@ -1,0 +1,135 @@
+"""Several ladders in one corpus: each answers for itself, never mixed (a real Chroma index)."""
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from advisor import wiring
+from advisor.answering import Advisor
+from advisor.config import Settings
+from advisor.errors import AdvisorError
+from advisor.indexing import update_index
+from tests.conftest import CORPUS, ROOT, make_settings
+
+DATA = ROOT / "tests" / "data"
+PM = "pm-career-path.txt"
+KEEPER = "lighthouse-keeper-ladder.md"
+BEES = "urban-beekeeping.md"
+GARDEN = "garden-notes.md"
+
+
+@pytest.fixture(scope="module")
+def multi_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    tmp = tmp_path_factory.mktemp("multi")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / PM, corpus / PM)
+    shutil.copy(CORPUS / "aliases.toml", corpus / "aliases.toml")
+    shutil.copy(DATA / KEEPER, corpus / KEEPER)
+    shutil.copy(DATA / "ladders_unseen" / BEES, corpus / BEES)
+    shutil.copy(DATA / "ladders_unseen" / GARDEN, corpus / GARDEN)
+    settings = make_settings(tmp, corpus)
+    update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
+    yield settings
+
+
+@pytest.fixture(scope="module")
+def multi(multi_settings: Settings) -> Advisor:
+    return wiring.build_advisor(multi_settings)
+
+
+def _cited(advisor: Advisor, question: str) -> set[tuple[str, str]]:
+    answer = advisor.ask(question)
+    sources = {p.id: p.source for p in advisor.retriever.passages.values()}
+    by_text = {p.text: p for p in advisor.retriever.passages.values()}
+    out = set()
+    for c in answer.citations:
+        passage = by_text.get(c.text)
+        assert passage is not None and passage.id in sources
+        out.add((passage.source, c.section))
+    return out
+
+
+def test_each_document_with_levels_is_its_own_ladder(multi: Advisor) -> None:
+    sources = sorted(s.ladder.source for s in multi.scopes)
+    assert sources == sorted([PM, KEEPER, BEES])  # the garden notes hold no ladder
+    pm = next(s.ladder for s in multi.scopes if s.ladder.source == PM)
+    assert [r.level for r in pm.roles] == [1, 2, 3, 4, 5]
+
+
+@pytest.mark.parametrize(
+    ("question", "source", "section"),
+    [
+        ("What does a Senior PM do?", PM, "3."),
+        ("what does an apprentice beekeeper do", BEES, "Level 1"),
+        ("What skills should an Apprentice Keeper develop?", KEEPER, "1."),
+    ],
+)
+def test_role_questions_cite_their_own_ladder_and_level(
+    multi: Advisor, question: str, source: str, section: str
+) -> None:
+    cited = _cited(multi, question)
+    assert cited and all(s == source and sec.startswith(section) for s, sec in cited), cited
+
+
+def test_a_role_word_several_ladders_share_gets_a_clarifying_question(multi: Advisor) -> None:
+    answer = multi.ask("what skills does a senior need?")
+    assert answer.grounding == "clarification" and not answer.citations
+    assert "Which ladder" in answer.answer and "Product Manager" in answer.answer
+
+
+def test_the_conversation_keeps_its_ladder(multi: Advisor) -> None:
+    history = [
+        {"role": "user", "content": "what does an apprentice beekeeper do?"},
+        {"role": "assistant", "content": "Hive inspections and equipment care."},
+    ]
+    from advisor.conversation import parse_history
+
+    answer = multi.ask("and what skills does it need?", parse_history(history))
+    assert answer.citations
+    assert {p.source for p in multi.retriever.passages.values() if p.text in
+            {c.text for c in answer.citations}} == {BEES}  # fmt: skip
+
+
+def test_a_selected_ladder_answers_unnamed_questions(multi_settings: Settings) -> None:
+    # "master" names a level on two ladders; the selected one answers.
+    advisor = wiring.build_advisor(multi_settings, ladder="lighthouse")
+    cited = _cited(advisor, "what does a master do?")
+    assert cited and all(source == KEEPER for source, _ in cited)
+
+
+def test_plans_stay_within_one_ladder(multi: Advisor) -> None:
+    plan = multi.plan("APM", "Senior PM")
+    assert [s.to_section[:2] for s in plan.stages] == ["2.", "3."]
+    with pytest.raises(AdvisorError, match="within one ladder"):
+        multi.plan("APM", "Master Keeper")
+    answer = multi.ask("plan my move from APM to master keeper")
+    assert answer.refused and "within one ladder" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the average salary of a PM?",
+        "how many years until I'm a master keeper?",
+        "Who won the football world cup?",
+    ],
+)
+def test_out_of_scope_stays_refused_with_several_ladders(multi: Advisor, question: str) -> None:
+    answer = multi.ask(question)
+    assert answer.refused and not answer.citations
+
+
+def test_unknown_ladder_name_is_a_clear_error(multi_settings: Settings) -> None:
+    with pytest.raises(AdvisorError, match="not one of the loaded ladders"):
+        wiring.build_advisor(multi_settings, ladder="astronaut")
+
+
+def test_reference_text_is_answerable_and_cited(multi: Advisor) -> None:
+    garden = [p for p in multi.retriever.passages.values() if p.source == GARDEN]
+    assert garden
+    sample = garden[0].section
+    answer = multi.ask(f"what does the guide say about {sample.lower()}?")
+    assert not answer.refused
+    assert any(c.section == sample for c in answer.citations), answer.answer
