@@ -31,7 +31,7 @@ test: install lint
 	$(MAKE) --no-print-directory eval
 
 eval: install
-	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor index
+	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor index --rebuild
 	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
 		--out reports/eval-extractive.jsonl --report-dir reports/eval-extractive
 	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend local \
@@ -40,7 +40,7 @@ eval: install
 # Questions as people type them: the frozen test split (reported against the bars of
 # evals/thresholds-people.toml, not yet met) and the dev split that tuning may look at.
 eval-people: install
-	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor index
+	ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor index --rebuild
 	-ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
 		--dataset evals/datasets/people_test.jsonl --thresholds evals/thresholds-people.toml \
 		--out reports/people-test-extractive.jsonl --report-dir reports/people-test-extractive

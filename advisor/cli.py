@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM for this call")
     p.add_argument("--history", help="JSON file of earlier messages [{role, content}, ...]")
+    p.add_argument("--ladder", help="the ladder to answer about when several are loaded")
     p.set_defaults(handler=_ask)
 
     p = sub.add_parser("plan", help="a transition plan from one role to a higher one")
@@ -79,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_role", required=True, help='target role, e.g. "senior pm"')
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--out", help="also save the Markdown plan to this file")
+    p.add_argument("--ladder", help="the ladder to answer about when several are loaded")
     p.set_defaults(handler=_plan)
 
     p = sub.add_parser("serve", help="the browser chat (Gradio)")
@@ -98,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("chat", help="a conversation in the terminal")
     p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
+    p.add_argument("--ladder", help="the ladder to answer about when several are loaded")
     p.set_defaults(handler=_chat)
     return parser
 
@@ -143,7 +146,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.wiring import build_advisor
 
     history = _read_history(args.history) if args.history else []
-    advisor_ = build_advisor(settings, backend=_backend(args))
+    advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
     answer = advisor_.ask(args.question, history)
     if args.json:
         print(json.dumps(answer.public_json(), ensure_ascii=False))
@@ -157,7 +160,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 def _plan(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.wiring import build_advisor
 
-    plan = build_advisor(settings).plan(args.from_role, args.to_role)
+    plan = build_advisor(settings, ladder=args.ladder).plan(args.from_role, args.to_role)
     markdown = plan.to_markdown()
     if args.out:
         Path(args.out).write_text(markdown, encoding="utf-8")
@@ -237,10 +240,10 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.conversation import Message
     from advisor.wiring import build_advisor
 
-    advisor_ = build_advisor(settings, backend=_backend(args))
+    advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
     history: list[Message] = []
-    names = " -> ".join(r.name for r in advisor_.ladder.roles)
-    print(f"Ask about the career ladder {names} ({advisor_.backend} backend).")
+    ladders = "; ".join(" -> ".join(r.name for r in s.ladder.roles) for s in advisor_.scopes)
+    print(f"Ask about the career ladder(s) {ladders} ({advisor_.backend} backend).")
     print("Empty line or Ctrl-D to quit.")
     while True:
         try:

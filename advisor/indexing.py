@@ -12,6 +12,7 @@ from pathlib import Path
 
 from advisor.corpus import load_corpus
 from advisor.embedding import Embedder, Vectors
+from advisor.ladder import ladders_from_passages, load_extra_aliases
 from advisor.models import Passage
 from advisor.parsing import embedding_text, parse_document
 from advisor.store import PassageStore
@@ -19,9 +20,46 @@ from advisor.store import PassageStore
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
 
+@dataclass(frozen=True)
+class LevelReport:
+    """One level as parsed: its name and how many items of each kind it has."""
+
+    level: int
+    name: str
+    responsibilities: int
+    skills: int
+    overview: int
+
+
+@dataclass
+class DocumentReport:
+    """What the parser found in one document: a ladder and its levels, or reference text."""
+
+    name: str
+    passages: int
+    ladder: str | None = None
+    levels: list[LevelReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        if self.ladder is None:
+            return [
+                f"- {self.name}: no ladder (no numbered levels found); indexed as reference "
+                f"text, {self.passages} passage(s)."
+            ]
+        out = [f'- {self.name}: ladder "{self.ladder}", {len(self.levels)} levels']
+        out += [
+            f"    {lv.level}. {lv.name}: {lv.responsibilities} responsibilities, "
+            f"{lv.skills} skills, {lv.overview} overview passage(s)"
+            for lv in self.levels
+        ]
+        out += [f"    warning: {w}" for w in self.warnings]
+        return out
+
+
 @dataclass
 class IndexReport:
-    """What one indexing run did."""
+    """What one indexing run did, and what it found in each document."""
 
     added: int = 0
     removed: int = 0
@@ -29,14 +67,43 @@ class IndexReport:
     documents: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    found: list[DocumentReport] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
             f"Indexed {self.documents} document(s): {self.added} passage(s) embedded, "
             f"{self.removed} removed, {self.unchanged} unchanged ({self.seconds:.2f} s)."
         ]
+        for document in self.found:
+            lines += document.lines()
         lines += [f"Skipped {name}: {reason}." for name, reason in self.skipped]
         return "\n".join(lines)
+
+
+def describe(corpus_dir: Path, passages: list[Passage]) -> list[DocumentReport]:
+    """Per document: the ladder the parser reads in it, its levels and item counts, warnings."""
+    ladders = {
+        ladder.source: ladder
+        for ladder in ladders_from_passages(passages, load_extra_aliases(corpus_dir))
+    }
+    reports = []
+    for name in sorted({p.source for p in passages}):
+        count = sum(p.source == name for p in passages)
+        ladder = ladders.get(name)
+        if ladder is None:
+            reports.append(DocumentReport(name, count))
+            continue
+        levels = [
+            LevelReport(r.level, r.name, len(r.responsibilities), len(r.skills), len(r.overview))
+            for r in ladder.roles
+        ]
+        warnings = [
+            f"level {lv.level} ({lv.name}) has no responsibilities or skills"
+            for lv in levels
+            if not lv.responsibilities and not lv.skills
+        ]
+        reports.append(DocumentReport(name, count, ladder.name, levels, warnings))
+    return reports
 
 
 def update_index(
@@ -70,6 +137,7 @@ def update_index(
         documents=len(load.documents),
         skipped=load.skipped,
         seconds=time.perf_counter() - started,
+        found=describe(corpus_dir, list(wanted.values())),
     )
 
 

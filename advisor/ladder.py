@@ -89,6 +89,11 @@ class CareerLadder:
             role = Role(level=level, section=headings[level], name=_display_name(headings[level]))
             for p in sorted(ps, key=lambda p: p.order):
                 role.items(p.kind).append(p)
+            if not role.responsibilities and not role.skills and len(role.overview) > 1:
+                # A level written only as prose: its paragraphs after the first describe the
+                # work, so they serve as its responsibilities (plans, "what does X do").
+                role.responsibilities = role.overview[1:]
+                role.overview = role.overview[:1]
             strong, weak = _aliases(role, common)
             strong |= {normalize(a) for a in (extra_aliases or {}).get(level, [])}
             role.aliases = sorted(strong)

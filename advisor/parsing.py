@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from advisor.corpus import SourceDocument
 from advisor.models import Passage, PassageKind
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 
@@ -22,7 +22,12 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
 _LEVEL = re.compile(r"^(?:(?:level|l)\s*)?(?P<n>\d{1,2})\s*[.):\-–]\s+\S", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-_SKILL_LEAD = re.compile(r"\bskill|competenc|abilit", re.IGNORECASE)
+# Lead-ins of growth items as companies word them: "Skills to develop:", "To grow, focus on:",
+# "What we look for:", "Growth areas:".
+_SKILL_LEAD = re.compile(
+    r"\bskill|competenc|abilit|\bgrow|\blearn|\bimprove|look for|\bstrength|\bdevelop\b",
+    re.IGNORECASE,
+)
 _RESPONSIBILITY_LEAD = re.compile(
     r"responsib|dut(?:y|ies)|involve|include|expected to|\brole\b|you will|you'll", re.IGNORECASE
 )

@@ -133,3 +133,21 @@ def test_reference_text_is_answerable_and_cited(multi: Advisor) -> None:
     answer = multi.ask(f"what does the guide say about {sample.lower()}?")
     assert not answer.refused
     assert any(c.section == sample for c in answer.citations), answer.answer
+
+
+def test_index_report_says_what_each_document_holds(multi_settings: Settings) -> None:
+    report = update_index(
+        multi_settings.corpus_dir, wiring.passage_store(multi_settings), wiring.embedder()
+    )
+    found = {d.name: d for d in report.found}
+    assert found[GARDEN].ladder is None
+    assert "reference text" in report.summary()
+    pm = found[PM]
+    assert pm.ladder == "Product Manager" and [lv.level for lv in pm.levels] == [1, 2, 3, 4, 5]
+    assert all(lv.responsibilities == 3 and lv.skills == 3 for lv in pm.levels)
+    bees = found[BEES]
+    # Lead-ins worded "To grow, focus on:" / "What we look for:" introduce growth items, and a
+    # top level written only as prose still has duties to plan on.
+    assert all(lv.skills for lv in bees.levels[:4])
+    assert bees.levels[-1].responsibilities > 0
+    assert not bees.warnings
