@@ -1,12 +1,12 @@
-"""Reading the corpus folder: every .md/.txt file, with a content hash for incremental indexing."""
+"""Reading the corpus folder: every .md/.txt/.docx/.pdf file, with a content hash for
+incremental indexing."""
 
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from advisor.convert import SUFFIXES, ConversionError, to_text
 from advisor.errors import CorpusError
-
-SUFFIXES = (".md", ".txt")
 
 
 @dataclass(frozen=True)
@@ -30,16 +30,18 @@ class CorpusLoad:
 
 
 def load_corpus(corpus_dir: Path) -> CorpusLoad:
-    """Read every .md/.txt file under corpus_dir; unreadable files are skipped, not fatal."""
+    """Read every .md/.txt/.docx/.pdf file under corpus_dir; unreadable files are skipped,
+    not fatal."""
     if not corpus_dir.exists():
         raise CorpusError(
             f"The corpus folder {corpus_dir} does not exist.",
-            "Create it and put the career guide (.md or .txt) in it, or set ADVISOR_CORPUS_DIR.",
+            "Create it and put the career guide (.md, .txt, .docx or .pdf) in it, or set "
+            "ADVISOR_CORPUS_DIR.",
         )
     if not corpus_dir.is_dir():
         raise CorpusError(
             f"The corpus path {corpus_dir} is not a folder.",
-            "Point ADVISOR_CORPUS_DIR (or --corpus) at a folder of .md or .txt files.",
+            "Point ADVISOR_CORPUS_DIR (or --corpus) at a folder of .md, .txt, .docx or .pdf files.",
         )
     paths = sorted(
         p
@@ -50,8 +52,8 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
     for path in paths:
         name = path.relative_to(corpus_dir).as_posix()
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = to_text(path)
+        except (OSError, UnicodeDecodeError, ConversionError) as exc:
             load.skipped.append((name, _reason(exc)))
             continue
         if not text.strip():
@@ -61,10 +63,10 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
     if not load.documents:
         detail = "; ".join(f"{n}: {r}" for n, r in load.skipped)
         raise CorpusError(
-            f"The corpus folder {corpus_dir} holds no readable .md or .txt document"
+            f"The corpus folder {corpus_dir} holds no readable .md, .txt, .docx or .pdf document"
             + (f" ({detail})." if detail else "."),
-            "Add the career guide (or your own ladder) as UTF-8 .md/.txt files and run "
-            "`advisor index` again.",
+            "Add the career guide (or your own ladder) as UTF-8 .md/.txt, .docx or .pdf files "
+            "and run `advisor index` again.",
         )
     return load
 
@@ -74,4 +76,6 @@ def _reason(exc: Exception) -> str:
         return "not UTF-8 text"
     if isinstance(exc, PermissionError):
         return "permission denied"
+    if isinstance(exc, ConversionError):
+        return str(exc)
     return str(exc) or type(exc).__name__
