@@ -221,7 +221,13 @@ def _names(role: Role) -> list[str]:
     names = [p.strip() for p in parts if p.strip()]
     # Short parentheticals in the role's own text are names too: "(ALK)", "(Head of Lights)".
     for p in role.overview[:1]:
-        names += [m.strip() for m in _PAREN.findall(p.text) if len(m.split()) <= 4]
+        # A name, not an aside: capitalised and without a list in it ("(APM)", not
+        # "(paper, objects or paintings)").
+        names += [
+            m.strip()
+            for m in _PAREN.findall(p.text)
+            if len(m.split()) <= 4 and "," not in m and m.strip()[:1].isupper()
+        ]
     return names
 
 

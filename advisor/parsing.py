@@ -10,11 +10,12 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from advisor.corpus import SourceDocument
 from advisor.models import Passage, PassageKind
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 
@@ -29,7 +30,9 @@ _SKILL_LEAD = re.compile(
     re.IGNORECASE,
 )
 _RESPONSIBILITY_LEAD = re.compile(
-    r"responsib|dut(?:y|ies)|involve|include|expected to|\brole\b|you will|you'll", re.IGNORECASE
+    r"responsib|dut(?:y|ies)|involve|include|expected to|\brole\b|you will|you'll|\bwork\b|"
+    r"look like|day[- ]to[- ]day|\btasks?\b|accountab",
+    re.IGNORECASE,
 )
 
 
@@ -37,6 +40,7 @@ _RESPONSIBILITY_LEAD = re.compile(
 class _Block:
     kind: str  # "heading" | "bullet" | "lead" | "paragraph"
     text: str
+    depth: int = 0  # Markdown heading depth (1-6); 0 for a plain heading line
 
 
 def split_sentences(text: str) -> list[str]:
@@ -57,9 +61,21 @@ def parse_document(doc: SourceDocument) -> list[Passage]:
     section = INTRODUCTION
     lead_kind = PassageKind.OVERVIEW
     seen: dict[str, int] = {}
-    for block in _blocks(doc.text):
+    blocks = list(_blocks(doc.text))
+    levels = _levels_by_position(blocks)
+    level_depth = _level_depth(blocks)
+    prose_kind = PassageKind.OVERVIEW  # what paragraphs are, under a sub-heading like "Duties"
+    for block in blocks:
         if block.kind == "heading":
-            section, lead_kind = block.text, PassageKind.OVERVIEW
+            level = levels.get(section, heading_level(section))
+            own = levels.get(block.text, heading_level(block.text))
+            depth = block.depth or (7 if level_depth else 0)
+            if level is not None and own is None and depth > level_depth:
+                # A sub-heading inside a level ("Duties", "What the work looks like",
+                # "Growth"): it introduces that level's items, like a lead-in line.
+                lead_kind = prose_kind = _lead_kind(block.text)
+                continue
+            section, lead_kind, prose_kind = block.text, PassageKind.OVERVIEW, PassageKind.OVERVIEW
             continue
         if block.kind == "lead":
             lead_kind = _lead_kind(block.text)
@@ -69,7 +85,7 @@ def parse_document(doc: SourceDocument) -> list[Passage]:
         elif block.kind == "bullet":
             pieces, kind = [block.text], lead_kind
         else:
-            pieces, kind = _paragraph_pieces(block.text), PassageKind.OVERVIEW
+            pieces, kind = _paragraph_pieces(block.text), prose_kind
         for text in pieces:
             key = f"{doc.name}\x1f{section}\x1f{text}"
             seen[key] = seen.get(key, 0) + 1
@@ -80,12 +96,52 @@ def parse_document(doc: SourceDocument) -> list[Passage]:
                     section=section,
                     text=text,
                     kind=kind,
-                    level=heading_level(section),
+                    level=levels.get(section, heading_level(section)),
                     title=_bullet_title(text) if block.kind == "bullet" else None,
                     order=len(passages),
                 )
             )
     return passages
+
+
+_CODE = re.compile(r"\((?:[A-Za-z]{1,5}\s?)?(?P<n>\d{1,2})\)\s*$")
+
+
+def _level_depth(blocks: list[_Block]) -> int:
+    """The Markdown depth of the numbered level headings (0: plain lines)."""
+    depths = [b.depth for b in blocks if b.kind == "heading" and heading_level(b.text)]
+    return max(set(depths), key=depths.count) if depths else 0
+
+
+def _levels_by_position(blocks: list[_Block]) -> dict[str, int]:
+    """Levels of headings that carry no leading number, read from the document's shape.
+
+    A company may number some level headings and not others ("### L2 - Associate X",
+    "### Senior X (C3)", "### Principal X", "### L5 - Head of X"). Among headings of the depth the
+    numbered levels use, a trailing code ("(C3)", "(IC4)") gives the level; an unnumbered
+    heading between two numbered ones takes the next number in order when the count fits.
+    """
+    headings = [b for b in blocks if b.kind == "heading"]
+    numbered = [b for b in headings if heading_level(b.text) is not None]
+    if len(numbered) < 2:
+        return {}
+    depths = [b.depth for b in numbered]
+    depth = max(set(depths), key=depths.count)
+    same = [b for b in headings if b.depth == depth]
+    found: dict[str, int] = {}
+    for b in same:
+        n = heading_level(b.text)
+        code = _CODE.search(b.text)
+        if n is None and code:
+            found[b.text] = int(code.group("n"))
+    known = [(i, heading_level(b.text) or found.get(b.text)) for i, b in enumerate(same)]
+    anchors = [(i, n) for i, n in known if n is not None]
+    for (i, low), (j, high) in pairwise(anchors):
+        gap = [k for k in range(i + 1, j) if known[k][1] is None]
+        if gap and high - low - 1 == len(gap):
+            for offset, k in enumerate(gap, 1):
+                found[same[k].text] = low + offset
+    return found
 
 
 def embedding_text(passage: Passage) -> str:
@@ -112,7 +168,8 @@ def _blocks(text: str) -> Iterator[_Block]:
         bullet = _BULLET.match(raw)
         if md:
             yield from flush()
-            yield _Block("heading", md.group("text").strip())
+            depth = len(raw.strip()) - len(raw.strip().lstrip("#"))
+            yield _Block("heading", md.group("text").strip(), depth)
         elif bullet:
             yield from flush()
             yield _Block("bullet", bullet.group("text").strip())

@@ -4,6 +4,7 @@ import pytest
 
 from advisor.corpus import SourceDocument, load_corpus
 from advisor.errors import CorpusError
+from advisor.ladder import CareerLadder
 from advisor.models import PassageKind
 from advisor.parsing import parse_document, split_sentences
 from tests.conftest import CORPUS
@@ -76,3 +77,27 @@ def test_unreadable_file_is_skipped_others_load(tmp_path: Path) -> None:
     load = load_corpus(tmp_path)
     assert [d.name for d in load.documents] == ["good.md"]
     assert load.skipped == [("bad.txt", "not UTF-8 text")]
+
+
+UNSEEN = Path(__file__).resolve().parent / "data" / "ladders_unseen"
+
+
+@pytest.mark.parametrize(
+    ("name", "levels"),
+    [
+        # "### L1 - X", "### Senior X (C3)", an unnumbered "### Principal X", "### L5 - X";
+        # plain sub-headings "Duties", "What the work looks like", "Growth"; prose duties.
+        ("museum-conservation.md", [1, 2, 3, 4, 5]),
+        # "## Level N: X (Short)", lead-ins in many wordings, a top level written as prose.
+        ("urban-beekeeping.md", [1, 2, 3, 4, 5]),
+    ],
+)
+def test_ladders_as_companies_write_them(name: str, levels: list[int]) -> None:
+    text = (UNSEEN / name).read_text(encoding="utf-8")
+    ladder = CareerLadder.from_passages(parse_document(SourceDocument(name, text)))
+    assert [r.level for r in ladder.roles] == levels
+    for role in ladder.roles:
+        assert role.responsibilities, role.name  # duties found at every level
+    assert sum(bool(r.skills) for r in ladder.roles) >= len(levels) - 1
+    # Asides in parentheses are not names: no alias with a comma or in lower case.
+    assert all("," not in a for r in ladder.roles for a in r.aliases)
