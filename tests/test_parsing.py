@@ -101,3 +101,33 @@ def test_ladders_as_companies_write_them(name: str, levels: list[int]) -> None:
     assert sum(bool(r.skills) for r in ladder.roles) >= len(levels) - 1
     # Asides in parentheses are not names: no alias with a comma or in lower case.
     assert all("," not in a for r in ladder.roles for a in r.aliases)
+
+
+@pytest.mark.parametrize(
+    ("name", "titles"),
+    [
+        # Levels as columns, competencies as rows (CSV, quoted cells).
+        ("ferry-operations.csv", ["Deckhand", "Able Seaman", "Bosun", "Mate", "Captain"]),
+        # Levels as rows of a Markdown table, items in cells split by <br>.
+        ("sommelier-matrix.md", ["Commis Sommelier", "Sommelier", "Senior Sommelier"]),
+    ],
+)
+def test_competency_matrices_read_as_ladders(tmp_path: Path, name: str, titles: list[str]) -> None:
+    (tmp_path / name).write_bytes((UNSEEN / name).read_bytes())
+    doc = load_corpus(tmp_path).documents[0]
+    ladder = CareerLadder.from_passages(parse_document(doc))
+    names = [r.name for r in ladder.roles]
+    assert names[: len(titles)] == titles and len(names) == 5
+    assert all(r.responsibilities and r.skills for r in ladder.roles)
+    # The table's own words are kept, so answers still quote the source.
+    source = (UNSEEN / name).read_text(encoding="utf-8")
+    first = ladder.roles[0].responsibilities[0].text.split(": ")[-1]
+    assert first[:40] in source
+
+
+def test_a_table_without_levels_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    (tmp_path / "numbers.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (tmp_path / "guide.md").write_text((CORPUS / "pm-career-path.txt").read_text(), "utf-8")
+    loaded = load_corpus(tmp_path)
+    assert [d.name for d in loaded.documents] == ["guide.md"]
+    assert "no levels" in loaded.skipped[0][1]
