@@ -154,7 +154,9 @@ class Advisor:
             )
             retrieved_all += retrieved
             ranked = self._ranked(read, retrieved, scope)
-            statements += scope.answerer.answer(read.ask, ranked, read.coverage.topic)
+            statements += scope.answerer.answer(
+                read.ask, ranked, read.coverage.topic, read.coverage.about_document
+            )
         extractive = verification_of(statements)
         candidates = _candidates(retrieved_all, statements)
         scores = self._scores(reading.text, retrieved_all, candidates)
@@ -218,7 +220,7 @@ class Advisor:
         for role in read.ask.roles:
             for p in [*role.overview, *role.responsibilities, *role.skills]:
                 pool.setdefault(p.id, p)
-        if not read.ask.roles and not read.coverage.topic:
+        if read.coverage.about_document or (not read.ask.roles and not read.coverage.topic):
             # About the guide itself ("what is it about?", "how does it end?"): its passages
             # outside any level, the introduction and conclusion.
             general = [

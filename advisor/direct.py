@@ -57,7 +57,13 @@ class Answerer:
             t for r in ladder.roles for name in [r.name, *r.aliases] for t in content_terms(name)
         }
 
-    def answer(self, ask: Ask, ranked: list[Passage], topic: tuple[str, ...]) -> list[Statement]:
+    def answer(
+        self,
+        ask: Ask,
+        ranked: list[Passage],
+        topic: tuple[str, ...],
+        about_document: bool = False,
+    ) -> list[Statement]:
         """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
         whether the ask has a subject beyond its roles and need."""
         roles = list(ask.roles)
@@ -67,6 +73,8 @@ class Answerer:
                 return verdict
         if ask.need is Need.ORDER or (not roles and ask.need in (Need.NEXT, Need.PREVIOUS)):
             return self.order(ask)
+        if about_document:
+            return self.focused(ranked, [], ask.text)
         if not roles or (topic and ask.need not in (Need.NEXT, Need.PREVIOUS, Need.COMPARE)):
             # A subject beyond the role ("how does a PM decide what to prioritise?"): the
             # passages that speak to it, not the role's whole list.

@@ -176,3 +176,18 @@ def test_needs_are_read_from_meaning(guide_advisor: Advisor) -> None:
 def test_word_lists_have_no_duplicates() -> None:
     words = tomllib.loads((DATA / "question_language.toml").read_text())["framing"]["words"]
     assert len(words) == len(set(words))
+
+
+def test_a_question_about_a_part_of_the_document_is_answered_from_it(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("what does the conclusion say about growth opportunities?")
+    assert not answer.refused
+    assert any(c.section.startswith("Conclusion") for c in answer.citations), answer.answer
+
+
+def test_a_clear_paraphrase_of_a_need_is_answered_despite_odd_words(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("what does a CPO gotta be really strong at?")
+    assert not answer.refused and all(c.section.startswith("5.") for c in answer.citations)

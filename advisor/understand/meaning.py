@@ -26,6 +26,7 @@ from advisor.parsing import split_sentences
 from advisor.understand.asks import Need, mask_roles
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
+PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
 MOVE_MIN = 0.6  # "what comes after" must be said clearly: "after the roadmap is set" is not it
 NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
 
@@ -39,6 +40,12 @@ def asks_amount(text: str) -> bool:
 def framing_words() -> frozenset[str]:
     text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
     return frozenset(w.lower() for w in tomllib.loads(text)["framing"]["words"])
+
+
+@cache
+def document_words() -> frozenset[str]:
+    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
+    return frozenset(w.lower() for w in tomllib.loads(text)["document"]["words"])
 
 
 @cache
@@ -57,6 +64,7 @@ class Coverage:
     strange: tuple[str, ...]  # topic words the guides never use
     similarity: float
     reason: str
+    about_document: bool = False  # asks about the introduction or conclusion, not a level
 
 
 class Understanding:
@@ -100,12 +108,22 @@ class Understanding:
         )
         self.vocabulary = vocabulary
         self.vocabulary_vectors = _embed(embedder, vocabulary)
+        general = sorted(
+            {x for p in passages if p.level is None for x in split_sentences(p.text) if x}
+        )
+        self.general_vectors: Vectors = _embed(embedder, general)
+        self.document = document_words()
         self.need_labels: list[Need] = []
         examples: list[str] = []
         for need, texts in need_examples().items():
             self.need_labels += [need] * len(texts)
             examples += texts
         self.need_vectors = _embed(embedder, examples)
+
+    def need_score(self, text: str) -> float:
+        """How closely the ask paraphrases one of the need examples (max cosine)."""
+        vector = self.embedder.embed([mask_roles(text, self.ladder)])[0]
+        return float(np.max(self.need_vectors @ vector)) if len(self.need_vectors) else 0.0
 
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
@@ -194,7 +212,9 @@ class Understanding:
                     return part
         return None
 
-    def coverage(self, text: str, roles: list[Role], need: Need) -> Coverage:
+    def coverage(
+        self, text: str, roles: list[Role], need: Need, document: bool = False
+    ) -> Coverage:
         """Whether the guides answer this ask."""
         topic, strange = self.topic(text)
         if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
@@ -203,7 +223,28 @@ class Understanding:
             # Nothing asked beyond roles, the ladder or the guide itself ("what is this guide
             # about?"): the ladder's structure and the guide's own overview answer it.
             return Coverage(True, (), (), 1.0, "asks about the ladder or the guide itself")
+        if (document or self.names_document_part(text)) and self.general_vectors.shape[0]:
+            # "How does the conclusion sum it up?": the subject is measured against the
+            # introduction and conclusion only, where the answer has to be.
+            # The ask's own wording, without the words naming the part, against those passages.
+            asked = " ".join(
+                w for w in re.findall(r"[\w'-]+", text.lower()) if w not in self.document
+            )
+            vector = self.embedder.embed([asked])[0]
+            general = float(np.max(self.general_vectors @ vector))
+            # The named part narrows where the answer can be, so a moderate match suffices.
+            if general >= self.threshold or not strange:
+                return Coverage(True, (), tuple(strange), general, "about the document", True)
         similarity = self.similarity(" ".join(topic))
+        if (
+            strange
+            and roles
+            and need in (Need.DUTIES, Need.SKILLS, Need.NEXT, Need.PREVIOUS)
+            and self.need_score(text) >= PARAPHRASE_MIN
+        ):
+            # "what does a VP need to get good at": a close paraphrase of a need the ladder
+            # answers; its odd words are wording, not a subject the guide lacks.
+            return Coverage(True, tuple(topic), tuple(strange), similarity, "paraphrases a need")
         if strange:
             covered = similarity >= self.strange_threshold
             reason = f"topic similarity {similarity:.2f} vs {self.strange_threshold:.2f}"
@@ -235,6 +276,9 @@ class Understanding:
             return 0.0
         vector = self.embedder.embed([phrase])[0]
         return float(np.max(self.phrase_vectors @ vector))
+
+    def names_document_part(self, text: str) -> bool:
+        return bool(set(re.findall(r"[a-z\-]+", text.lower())) & self.document)
 
     def stated_role(self, sentence: str) -> Role | None:
         """The role a first-person statement puts the user in ("I run the night watch today")."""

@@ -113,7 +113,13 @@ class Reader:
                 elif BOTTOM.search(part) and not TOP.search(part):
                     state.current = self.ladder.roles[0]
             coverage = (
-                self.understanding.coverage(part, list(ask.roles), ask.need)
+                self.understanding.coverage(
+                    part,
+                    list(ask.roles),
+                    ask.need,
+                    # "in the closing part, how ...": the part may be named outside the ask.
+                    document=any(self.understanding.names_document_part(c) for c in context),
+                )
                 if judge
                 else Coverage(True, (), (), 1.0, "history")
             )
