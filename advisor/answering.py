@@ -129,6 +129,7 @@ class Advisor:
         """Tokens as the model writes them, then the verified Final answer."""
         started = time.perf_counter()
         question = self.validate(question)
+        history = bounded(history)
         crossing = self._cross_ladder_plan(question)
         if crossing is not None:
             yield Final(self._notice_answer(question, crossing, started))
@@ -508,6 +509,19 @@ def _completed(generated: Verification, extractive: Verification) -> Verificatio
 
 def _lead_text(lead: list[VerifiedLine]) -> set[str]:
     return {_plain(s) for line in lead for s, _ in line.sentences}
+
+
+MAX_HISTORY_MESSAGES = 20  # the conversation's role is in its last few turns
+MAX_HISTORY_CHARS = 4000  # per message: a pasted document is not a turn to replay
+
+
+def bounded(history: Sequence[Message]) -> list[Message]:
+    """The recent part of the history, each message cut to a bounded length, so a huge or
+    hostile history costs no more than a normal one."""
+    return [
+        Message(m.role, m.content[:MAX_HISTORY_CHARS])
+        for m in list(history)[-MAX_HISTORY_MESSAGES:]
+    ]
 
 
 def _standalone(reading: Reading) -> str | None:

@@ -49,8 +49,13 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
         if p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md" and p.is_file()
     )
     load = CorpusLoad()
+    root = corpus_dir.resolve()
     for path in paths:
         name = path.relative_to(corpus_dir).as_posix()
+        if path.is_symlink() or not path.resolve().is_relative_to(root):
+            # A link could point anywhere (/etc/passwd): only files inside the folder are read.
+            load.skipped.append((name, "a link to a file outside the corpus folder"))
+            continue
         try:
             text = to_text(path)
         except (OSError, UnicodeDecodeError, ConversionError) as exc:

@@ -58,3 +58,15 @@ def test_bad_questions_are_rejected_with_a_hint(guide_advisor: Advisor, bad: str
     with pytest.raises(InvalidQuestionError) as err:
         guide_advisor.ask(bad)
     assert err.value.hint
+
+
+def test_a_huge_history_is_bounded(guide_advisor: Advisor) -> None:
+    from advisor.answering import MAX_HISTORY_CHARS, MAX_HISTORY_MESSAGES, bounded
+    from advisor.conversation import Message
+
+    history = [Message("user", "what does a senior PM do? " * 20_000)] * 500
+    kept = bounded(history)
+    assert len(kept) == MAX_HISTORY_MESSAGES
+    assert all(len(m.content) <= MAX_HISTORY_CHARS for m in kept)
+    answer = guide_advisor.ask("and what skills does it need?", history)
+    assert not answer.refused and all(c.section.startswith("3.") for c in answer.citations)

@@ -131,3 +131,15 @@ def test_a_table_without_levels_is_skipped_with_a_reason(tmp_path: Path) -> None
     loaded = load_corpus(tmp_path)
     assert [d.name for d in loaded.documents] == ["guide.md"]
     assert "no levels" in loaded.skipped[0][1]
+
+
+def test_a_link_out_of_the_corpus_folder_is_not_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to(secret)
+    (corpus / "guide.txt").write_text((CORPUS / "pm-career-path.txt").read_text(), "utf-8")
+    loaded = load_corpus(corpus)
+    assert [d.name for d in loaded.documents] == ["guide.txt"]
+    assert loaded.skipped == [("passwd.txt", "a link to a file outside the corpus folder")]
