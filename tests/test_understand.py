@@ -191,3 +191,24 @@ def test_a_clear_paraphrase_of_a_need_is_answered_despite_odd_words(
 ) -> None:
     answer = guide_advisor.ask("what does a CPO gotta be really strong at?")
     assert not answer.refused and all(c.section.startswith("5.") for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how is a program manager different from a senior PM?",
+        "do associate PMs report to the engineering manager?",
+        "walk me through preparing for a product interview",
+    ],
+)
+def test_roles_and_topics_the_ladder_lacks_are_refused(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused, answer.answer
+
+
+def test_job_title_heads_are_a_class_of_job_words() -> None:
+    heads = tomllib.loads((DATA / "question_language.toml").read_text())["job_titles"]["heads"]
+    assert {"manager", "owner", "officer", "engineer", "designer"} <= set(heads)
+    assert not {"product", "pm", "senior", "junior"} & set(heads)

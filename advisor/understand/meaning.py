@@ -49,6 +49,12 @@ def document_words() -> frozenset[str]:
 
 
 @cache
+def job_heads() -> frozenset[str]:
+    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
+    return frozenset(w.lower() for w in tomllib.loads(text)["job_titles"]["heads"])
+
+
+@cache
 def need_examples() -> dict[Need, list[str]]:
     text = resources.files("advisor.data").joinpath("needs.toml").read_text("utf-8")
     data = tomllib.loads(text)
@@ -113,6 +119,10 @@ class Understanding:
         )
         self.general_vectors: Vectors = _embed(embedder, general)
         self.document = document_words()
+        self.job_heads = job_heads()
+        self.corpus_text = " ".join(
+            " ".join(re.findall(r"[a-z]+", f"{p.section} {p.text}".lower())) for p in passages
+        )
         self.need_labels: list[Need] = []
         examples: list[str] = []
         for need, texts in need_examples().items():
@@ -189,9 +199,12 @@ class Understanding:
             strange = []
             for word, row in zip(unknown, sims, strict=True):
                 best = int(np.argmax(row)) if len(row) else -1
-                if best >= 0 and row[best] >= NEIGHBOUR_MIN:
-                    if self.vocabulary[best] in self.framing:
-                        topic.remove(word)  # a form of an asking word ("rungs", "promote")
+                near = self.vocabulary[best] if best >= 0 else ""
+                # Only another form of the same word counts ("rungs"/"rung", "promote"/
+                # "promotion"): close embeddings alone also join "interview" and "overview".
+                if row[best] >= NEIGHBOUR_MIN and word[:3] == near[:3]:
+                    if near in self.framing:
+                        topic.remove(word)
                     continue
                 strange.append(word)
             unknown = strange
@@ -208,14 +221,29 @@ class Understanding:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
         for size in range(len(word) - 2, 4, -1):
             for part in (word[:size], word[-size:]):
-                if part in self.framing or self._known(part):
+                # Whole words only: a clipped piece ("inter" of "interview") is no part.
+                if part in self.framing or part in self.corpus_words:
                     return part
+        return None
+
+    def other_role(self, text: str) -> str | None:
+        """A job title the ask names that is not a level of this ladder ("product owner",
+        "program manager"): the guide does not describe it."""
+        words = re.findall(r"[a-z]+", mask_roles(text, self.ladder, placeholder=" , ").lower())
+        for before, head in pairwise(words):
+            if head not in self.job_heads or before in STOPWORDS or before in self.framing:
+                continue
+            if f"{before} {head}" not in self.corpus_text:
+                return f"{before} {head}"
         return None
 
     def coverage(
         self, text: str, roles: list[Role], need: Need, document: bool = False
     ) -> Coverage:
         """Whether the guides answer this ask."""
+        other = self.other_role(text)
+        if other is not None:
+            return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
         topic, strange = self.topic(text)
         if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
             return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
