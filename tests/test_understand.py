@@ -212,3 +212,13 @@ def test_job_title_heads_are_a_class_of_job_words() -> None:
     heads = tomllib.loads((DATA / "question_language.toml").read_text())["job_titles"]["heads"]
     assert {"manager", "owner", "officer", "engineer", "designer"} <= set(heads)
     assert not {"product", "pm", "senior", "junior"} & set(heads)
+
+
+def test_a_premise_in_odd_words_is_still_checked(guide_advisor: Advisor) -> None:
+    # "solo" and "shipped" are not the guide's words; "engineering" and "design" are, and the
+    # guide says APMs work closely with both.
+    answer = guide_advisor.ask(
+        "since APMs work solo without engineering or design, how do they ship?"
+    )
+    assert not answer.refused
+    assert any(c.section.startswith("1.") for c in answer.citations)

@@ -108,6 +108,9 @@ class Understanding:
             {x for p in passages for x in [p.title or "", *split_sentences(p.text)] if x}
         )
         self.phrases = phrases
+        self.sentence_stems = [
+            {stem(t) for t in tokens(x)} for p in passages for x in split_sentences(p.text)
+        ]
         self.phrase_vectors: Vectors = _embed(embedder, phrases)
         vocabulary = sorted(
             w for w in (self.corpus_words | self.framing) if w not in STOPWORDS and len(w) > 2
@@ -238,9 +241,38 @@ class Understanding:
         return None
 
     def coverage(
-        self, text: str, roles: list[Role], need: Need, document: bool = False
+        self,
+        text: str,
+        roles: list[Role],
+        need: Need,
+        document: bool = False,
+        claim: bool = False,
     ) -> Coverage:
         """Whether the guides answer this ask."""
+        found = self._coverage(text, roles, need, document)
+        if found.covered or not claim or not roles:
+            return found
+        # A claim about a role ("since APMs work solo without engineering, ...") is in scope
+        # when some sentence of the guide uses most of its known words: the answer confirms or
+        # corrects it from that sentence, whatever else the wording says.
+        known = [w for w in found.topic if w not in found.strange]
+        solid = len(known) >= 2 or (known and not found.strange)
+        if solid and not re.search(r"\d", text) and self._speaks_to(known) >= PRESENT_MIN:
+            return Coverage(
+                True, found.topic, found.strange, found.similarity, "a claim the guide speaks to"
+            )
+        return found
+
+    def _speaks_to(self, words: list[str]) -> float:
+        stems = {stem(w) for w in words}
+        best = 0.0
+        for sentence in self.sentence_stems:
+            best = max(best, len(stems & sentence) / len(stems))
+        return best
+
+    def _coverage(
+        self, text: str, roles: list[Role], need: Need, document: bool = False
+    ) -> Coverage:
         other = self.other_role(text)
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")

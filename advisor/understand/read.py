@@ -119,6 +119,9 @@ class Reader:
                     ask.need,
                     # "in the closing part, how ...": the part may be named outside the ask.
                     document=any(self.understanding.names_document_part(c) for c in context),
+                    # Only a premise (taken for granted, or a denial asked to be confirmed) is
+                    # judged by whether the guide speaks to it; a plain yes/no question is not.
+                    claim=ask.presupposes or (ask.claim and ask.negated),
                 )
                 if judge
                 else Coverage(True, (), (), 1.0, "history")
