@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench eval eval-people clean
+.PHONY: install run index test test-fast lint format bench eval eval-people eval-ladders clean
 
 install: $(STAMP)
 
@@ -50,6 +50,24 @@ eval-people: install
 	-ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
 		--dataset evals/datasets/people_dev.jsonl --thresholds evals/thresholds-people.toml \
 		--out reports/people-dev-extractive.jsonl --report-dir reports/people-dev-extractive
+	-ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
+		--dataset evals/datasets/people_dev2.jsonl --thresholds evals/thresholds-people.toml \
+		--out reports/people-dev2-extractive.jsonl --report-dir reports/people-dev2-extractive
+
+# The PM guide's evals with two invented ladders and a reference document indexed beside it:
+# answers must not mix ladders, nor refusals loosen, as the corpus grows.
+eval-ladders: install
+	rm -rf reports/multi-corpus && mkdir -p reports/multi-corpus
+	cp corpus/pm-career-path.txt corpus/aliases.toml tests/data/lighthouse-keeper-ladder.md \
+		tests/data/ladders_unseen/urban-beekeeping.md tests/data/ladders_unseen/garden-notes.md \
+		reports/multi-corpus/
+	ADVISOR_CORPUS_DIR=reports/multi-corpus ADVISOR_INDEX_DIR=reports/multi-index \
+		$(BIN)/advisor index --rebuild
+	-ADVISOR_CORPUS_DIR=reports/multi-corpus ADVISOR_INDEX_DIR=reports/multi-index \
+		$(BIN)/advisor eval --backend extractive --report-dir reports/ladders-career-eval
+	-ADVISOR_CORPUS_DIR=reports/multi-corpus ADVISOR_INDEX_DIR=reports/multi-index \
+		$(BIN)/advisor eval --backend extractive --dataset evals/datasets/people_test.jsonl \
+		--thresholds evals/thresholds-people.toml --report-dir reports/ladders-people-test
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
