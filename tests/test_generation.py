@@ -12,7 +12,7 @@ import pytest
 from advisor import wiring
 from advisor.answering import Advisor, Final, Token
 from advisor.config import Settings
-from advisor.conversation import Message, parse_history, standalone_question
+from advisor.conversation import Message, parse_history
 from advisor.errors import ConfigError
 from advisor.llm import BackendFailure, build_chat_model
 from tests.fakes import ScriptedChatModel
@@ -110,12 +110,12 @@ def test_prompt_injection_in_the_question_stays_data(guide_settings: Settings) -
         (["Tell me about principal PMs"], "what about skills?", "Lead Product Manager"),
     ],
 )
-def test_follow_ups_are_rewritten_with_the_conversation_role(
+def test_follow_ups_take_the_conversation_role(
     guide_advisor: Advisor, history: list[str], question: str, expected_role: str
 ) -> None:
     turns = [m for q in history for m in (Message("user", q), Message("assistant", "..."))]
-    rewritten = standalone_question(question, turns, guide_advisor.ladder)
-    assert expected_role in rewritten
+    ask = guide_advisor.reader.read(question, turns).asks[0].ask
+    assert ask.inherited_roles and expected_role in ask.roles[0].name
 
 
 def test_follow_up_answer_uses_history(guide_advisor: Advisor) -> None:
@@ -136,11 +136,10 @@ def test_follow_up_answer_uses_history(guide_advisor: Advisor) -> None:
     assert alone.refused or len({c.section[:2] for c in alone.citations}) == 5
 
 
-def test_question_naming_a_role_is_not_rewritten(guide_advisor: Advisor) -> None:
+def test_question_naming_a_role_keeps_its_own_role(guide_advisor: Advisor) -> None:
     turns = [Message("user", "What does an APM do?")]
-    assert standalone_question("What does a CPO do?", turns, guide_advisor.ladder) == (
-        "What does a CPO do?"
-    )
+    ask = guide_advisor.reader.read("What does a CPO do?", turns).asks[0].ask
+    assert not ask.inherited_roles and [r.level for r in ask.roles] == [5]
 
 
 # --- a real OpenAI-compatible HTTP server on loopback that misbehaves ----------------------
