@@ -1,5 +1,6 @@
 """The composition root: builds every collaborator from Settings, nothing else does."""
 
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from advisor.config import Settings
@@ -75,7 +76,16 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
         )
         if normaliser is None:
             corpus_words = {w for p in passages for w in tokens(f"{p.section} {p.text}")}
-            normaliser = Normaliser(corpus_words, understanding.framing | role_words)
+            # Role names only: the guide's running text pairs common words ("have a") that
+            # would turn "hire a" into "have a".
+            phrases = {
+                f"{a} {b}"
+                for ladder_ in r.ladders
+                for role in ladder_.roles
+                for alias in role.aliases
+                for a, b in pairwise(alias.split())
+            }
+            normaliser = Normaliser(corpus_words, understanding.framing | role_words, phrases)
         out.append(
             LadderScope(
                 ladder,

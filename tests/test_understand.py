@@ -222,3 +222,10 @@ def test_a_premise_in_odd_words_is_still_checked(guide_advisor: Advisor) -> None
     )
     assert not answer.refused
     assert any(c.section.startswith("1.") for c in answer.citations)
+
+
+def test_a_real_word_in_place_of_a_role_name_is_corrected() -> None:
+    normaliser = Normaliser(["principal", "senior"], ["pm"], phrases=["principal pm", "senior pm"])
+    assert normaliser.normalise("what does a principle pm own") == "what does a principal pm own"
+    assert normaliser.normalise("the principle of it") == "the principle of it"
+    assert normaliser.normalise("how do i hire a pm") == "how do i hire a pm"

@@ -55,9 +55,17 @@ def is_english(word: str) -> bool:
 class Normaliser:
     """Expands shorthand and fixes typos; the corpus's words are the protected vocabulary."""
 
-    def __init__(self, corpus_words: Iterable[str], protected: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        corpus_words: Iterable[str],
+        protected: Iterable[str] = (),
+        phrases: Iterable[str] = (),
+    ) -> None:
         self.corpus = sorted({w.lower() for w in corpus_words if w and w.isalpha()})
         self.protected = set(self.corpus) | {w.lower() for w in protected if w}
+        # Two-word phrases of the corpus and its role names ("principal pm"): evidence that a
+        # real word typed in their place was a slip ("principle pm").
+        self.phrases = {p.lower() for p in phrases}
         self._speller: SymSpell | None = None
 
     def _spell(self) -> SymSpell:
@@ -141,6 +149,16 @@ class Normaliser:
         def context(w: str) -> int:
             return bigrams.get(f"{prev} {w}", 0) + bigrams.get(f"{w} {nxt}", 0)
 
+        # A corpus phrase with a corpus word in this word's place, up to two edits away, is
+        # stronger evidence than general English ("a principle" is English; "principal pm" is
+        # the ladder's).
+        for s in self._spell().lookup(lower, Verbosity.ALL, max_edit_distance=2):
+            if (
+                s.term != lower
+                and s.term in self.protected
+                and (f"{prev} {s.term}" in self.phrases or f"{s.term} {nxt}" in self.phrases)
+            ):
+                return _cased(word, s.term)
         if context(lower) > 0:
             return word
         best, best_context = word, 0
