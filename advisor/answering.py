@@ -116,17 +116,22 @@ class Advisor:
             )
         return stripped
 
-    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+    def ask(
+        self, question: str, history: Sequence[Message] = (), ladder: str | None = None
+    ) -> Answer:
         """One grounded answer (the last event of `stream`)."""
         final = None
-        for event in self.stream(question, history):
+        for event in self.stream(question, history, ladder):
             if isinstance(event, Final):
                 final = event.answer
         assert final is not None
         return final
 
-    def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[Event]:
-        """Tokens as the model writes them, then the verified Final answer."""
+    def stream(
+        self, question: str, history: Sequence[Message] = (), ladder: str | None = None
+    ) -> Iterator[Event]:
+        """Tokens as the model writes them, then the verified Final answer. `ladder` picks the
+        ladder for this call when the question names none (a browser session's choice)."""
         started = time.perf_counter()
         question = self.validate(question)
         history = bounded(history)
@@ -134,7 +139,8 @@ class Advisor:
         if crossing is not None:
             yield Final(self._notice_answer(question, crossing, started))
             return
-        choice = choose_scope(self.scopes, question, history, self.selected)
+        selected = find_scope(self.scopes, ladder) if ladder else self.selected
+        choice = choose_scope(self.scopes, question, history, selected)
         if choice.scope is None:
             yield Final(self._which_ladder(question, choice.candidates, started))
             return

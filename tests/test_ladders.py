@@ -151,3 +151,14 @@ def test_index_report_says_what_each_document_holds(multi_settings: Settings) ->
     assert all(lv.skills for lv in bees.levels[:4])
     assert bees.levels[-1].responsibilities > 0
     assert not bees.warnings
+
+
+def test_the_browser_api_takes_the_ladder_per_call(multi: Advisor) -> None:
+    # Each browser session picks its ladder; nothing is set on the shared advisor.
+    from ui.app import chat_replies
+
+    replies = list(chat_replies(multi, "what does a master do?", [], "lighthouse"))
+    final = replies[-1][0]
+    assert "Master Keeper" in str(final) and multi.selected is None
+    asked = multi.ask("what does a master do?", (), "beekeeping")
+    assert "Master Apiarist" in asked.answer

@@ -192,7 +192,7 @@ def test_chat_answers_with_sources_and_renders_a_plan(browser: Any, guide_url: s
 
     # Another browser session starts empty: conversations live in each page, not the server.
     other = Session(browser, guide_url)
-    expect(other.chat).to_contain_text("Ask about any level of the PM ladder")
+    expect(other.chat).to_contain_text("Ask about any level of the ladder")
     expect(other.chat.get_by_text("Backend:")).to_have_count(0)
     other.close()
 

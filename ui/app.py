@@ -88,15 +88,18 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
         return ladder_svg(roles, current, target)
 
     def respond(
-        message: str, history: list[dict[str, Any]]
+        message: str, history: list[dict[str, Any]], ladder: str | None = None
     ) -> Iterator[tuple[list[dict[str, Any]], Any]]:
-        for messages, plan in chat_replies(advisor, message, history):
+        for messages, plan in chat_replies(advisor, message, history, ladder):
             yield messages, gr.skip() if plan is None else plan_ladder(plan)
 
-    def ask(question: str, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """Answer one question from the career guide, with numbered citations."""
+    def ask(
+        question: str, history: list[dict[str, Any]] | None = None, ladder: str | None = None
+    ) -> dict[str, Any]:
+        """Answer one question from the career guide, with numbered citations; `ladder` names
+        the ladder to answer about when several are loaded and the question names none."""
         try:
-            answer = advisor.ask(question, render.history_messages(history or []))
+            answer = advisor.ask(question, render.history_messages(history or []), ladder)
         except AdvisorError as exc:
             raise gr.Error(_error_text(exc)) from exc
         return answer.public_json()
@@ -146,12 +149,21 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                             buttons=["copy", "copy_all"],
                             feedback_options=None,
                             elem_id="advisor-chat",
-                            placeholder="**Ask about any level of the PM ladder.**\n\n"
+                            placeholder="**Ask about any level of the ladder.**\n\n"
                             "Answers quote the career guide; open *Sources* under an answer "
                             "to read the passages.",
                         )
+                        names = [scope.name for scope in advisor.scopes]
+                        picker = gr.Dropdown(
+                            names,
+                            value=names[0],
+                            label="Ladder (when a question names no role)",
+                            visible=len(names) > 1,
+                            elem_id="advisor-ladder",
+                        )
                         gr.ChatInterface(
                             respond,
+                            additional_inputs=[picker],
                             chatbot=chatbot,
                             textbox=gr.Textbox(
                                 placeholder="Ask about a role, its skills, or how to move up…",
@@ -161,7 +173,7 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                                 elem_id="advisor-input",
                             ),
                             additional_outputs=[chat_ladder],
-                            examples=examples(advisor),
+                            examples=[[e, names[0]] for e in examples(advisor)],
                             concurrency_limit=concurrency_limit,
                             api_visibility="undocumented",
                             fill_height=False,
@@ -170,7 +182,7 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                         gr.Markdown("### The ladder")
                         chat_ladder.render()  # type: ignore[no-untyped-call]
                         gr.Markdown(
-                            "Ask *“Plan my move from APM to PM”* to see your move on the "
+                            f"Ask *“{examples(advisor)[1]}”* to see your move on the "
                             "ladder, or open the **Plan a move** tab.",
                             elem_classes="side-note",
                         )
@@ -212,14 +224,14 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
 
 
 def chat_replies(
-    advisor: Advisor, message: str, history: list[dict[str, Any]]
+    advisor: Advisor, message: str, history: list[dict[str, Any]], ladder: str | None = None
 ) -> Iterator[tuple[list[dict[str, Any]], TransitionPlan | None]]:
     """The assistant's messages as they change: provisional text, then the verified answer."""
     # The history comes from this browser's Chatbot: nothing is kept between requests.
     text = ""
     yield [render.streaming_message(text)], None
     try:
-        for event in advisor.stream(message, render.history_messages(history)):
+        for event in advisor.stream(message, render.history_messages(history), ladder):
             if isinstance(event, Token):
                 text += event.text
                 yield [render.streaming_message(text)], None
@@ -274,7 +286,7 @@ def launch(
 
 
 def _error_text(exc: AdvisorError) -> str:
-    # Quotes stay: the message names what the user typed ('Senior PM'), shown as plain text.
+    # Quotes stay: the message names what the user typed ('Senior Keeper'), shown as plain text.
     return html.escape(f"{exc.message} {exc.hint}".strip(), quote=False)
 
 

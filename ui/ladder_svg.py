@@ -126,7 +126,7 @@ def _wrap(name: str) -> list[str]:
     line = ""
     for word in name.split():
         if word == "/" and line:
-            lines.append(f"{line} /")  # "Lead PM / Principal PM": one name per line
+            lines.append(f"{line} /")  # "Lead Keeper / Principal Keeper": one name per line
             line = ""
         elif not line:
             line = word
