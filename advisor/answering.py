@@ -247,8 +247,10 @@ class Advisor:
         user = reading.state.user
         for read in reading.asks:
             ask = read.ask
+            # A plan is about the user's own move: read from the meaning only when the ask
+            # speaks of "I"/"my" ("what do senior PMs do after the roadmap is set" is no plan).
             wanted = (
-                ask.need is Need.PLAN
+                (ask.need is Need.PLAN and first_person(ask.text))
                 or wants_plan(ask.text)
                 or (first_person(ask.text) and wants_promotion(ask.text))
             )

@@ -229,3 +229,9 @@ def test_a_real_word_in_place_of_a_role_name_is_corrected() -> None:
     assert normaliser.normalise("what does a principle pm own") == "what does a principal pm own"
     assert normaliser.normalise("the principle of it") == "the principle of it"
     assert normaliser.normalise("how do i hire a pm") == "how do i hire a pm"
+
+
+def test_a_question_about_a_role_after_an_event_is_no_plan(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("what do senior PMs do once the roadmap is agreed?")
+    assert answer.plan is None and not answer.refused
+    assert all(c.section.startswith("3.") for c in answer.citations)

@@ -156,10 +156,13 @@ class Understanding:
         if need is Need.ORDER and roles and bool(_UP.search(text)) != bool(_DOWN.search(text)):
             need = Need.NEXT  # "which level sits under X": a neighbour of X, direction below
         if need in (Need.NEXT, Need.PREVIOUS):
-            # Embeddings barely tell "above" from "below"; the direction words do.
+            # Embeddings barely tell "above" from "below"; the direction words do, and without
+            # one ("what do senior PMs do once the roadmap is agreed?") no move is asked.
             up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
             if up != down:
                 need = Need.NEXT if up else Need.PREVIOUS
+            elif not up:
+                return Need.DUTIES if roles else Need.TOPIC
         if need in (Need.NEXT, Need.PREVIOUS) and not roles:
             return Need.ORDER if sims[best] >= 0.6 else Need.TOPIC
         return need
