@@ -7,7 +7,8 @@ from advisor.ladder import CareerLadder, Role, RoleMention, normalize
 
 _PLAN_WORDS = re.compile(
     r"\bplan\b(?!\s+(?:features?|releases?|sprints?|work|the roadmap))|"
-    r"step[- ]by[- ]step|\broadmap for me\b|\bmy (?:path|route|way|journey|move|transition|roadmap)\b|"
+    r"step[- ]by[- ]step|\broadmap for me\b|"
+    r"\bmy (?:path|route|way|journey|move|transition|roadmap)\b|"
     r"\bhow (?:do|can|should|could|would) i (?:get|go|move|grow|progress|advance|climb|become|"
     r"reach|transition|level up|step up|make (?:it|the jump))\b|"
     r"\bhelp me (?:get|move|become|reach|grow|progress)\b|"
