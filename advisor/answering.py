@@ -137,7 +137,7 @@ class Advisor:
         history = bounded(history)
         crossing = self._cross_ladder_plan(question)
         if crossing is not None:
-            yield Final(self._notice_answer(question, crossing, started))
+            yield Final(self._uncited(question, crossing, started))
             return
         selected = find_scope(self.scopes, ladder) if ladder else self.selected
         choice = choose_scope(self.scopes, question, history, selected)
@@ -351,15 +351,24 @@ class Advisor:
             "two roles of the same ladder."
         )
 
-    def _notice_answer(self, question: str, text: str, started: float) -> Answer:
+    def _uncited(
+        self,
+        question: str,
+        text: str,
+        started: float,
+        grounding: Grounding = "refused",
+        not_covered: list[str] | None = None,
+    ) -> Answer:
+        """An answer that cites nothing: a refusal, a notice, or a clarifying question."""
         return Answer(
             question=question,
             answer=text,
-            refused=True,
+            refused=grounding == "refused",
             backend=self.backend,
             latency_s=round(time.perf_counter() - started, 4),
             citations=[],
-            grounding="refused",
+            grounding=grounding,
+            not_covered=not_covered or [],
         )
 
     def _which_ladder(
@@ -367,29 +376,15 @@ class Advisor:
     ) -> Answer:
         """A short clarifying answer: several ladders answer this and nothing says which."""
         names = " or ".join(ladder_phrase(s) for s in candidates)
-        return Answer(
-            question=question,
-            answer=f"Which ladder do you mean: {names}? Name a role of it, or pick the ladder.",
-            refused=False,
-            backend=self.backend,
-            latency_s=round(time.perf_counter() - started, 4),
-            citations=[],
-            grounding="clarification",
-        )
+        text = f"Which ladder do you mean: {names}? Name a role of it, or pick the ladder."
+        return self._uncited(question, text, started, "clarification")
 
     def _refusal(
         self, question: str, reading: Reading, started: float, ladder: CareerLadder
     ) -> Answer:
-        return Answer(
-            question=question,
-            answer=refusal_text(reading, ladder, [s.ladder for s in self.scopes]),
-            refused=True,
-            backend=self.backend,
-            latency_s=round(time.perf_counter() - started, 4),
-            citations=[],
-            grounding="refused",
-            not_covered=[not_covered(r) for r in reading.uncovered],
-        )
+        text = refusal_text(reading, ladder, [s.ladder for s in self.scopes])
+        gaps = [not_covered(r) for r in reading.uncovered]
+        return self._uncited(question, text, started, "refused", gaps)
 
     def _scores(
         self, question: str, retrieved: list[ScoredPassage], passages: list[Passage]

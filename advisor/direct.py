@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.embedding import Embedder
-from advisor.ladder import CareerLadder, Role
+from advisor.ladder import CareerLadder, Role, with_article
 from advisor.lexicon import content_terms, tokens
 from advisor.models import Passage, PassageKind
 from advisor.parsing import split_sentences
@@ -140,8 +140,8 @@ class Answerer:
             high_items = _listing(high.items(PassageKind.RESPONSIBILITY))
             out.append(
                 said(
-                    f"{_article(low.name).capitalize()} {low.name} is responsible for {low_items}; "
-                    f"{_article(high.name)} {high.name} for {high_items}.",
+                    f"{_capital(with_article(low.name))} is responsible for {low_items}; "
+                    f"{with_article(high.name)} for {high_items}.",
                     *low_line.passages,
                     *high_line.passages,
                 )
@@ -284,8 +284,9 @@ class Answerer:
         return float(scores[best]), sentences[best][0], sentences[best][1], shared
 
 
-def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
+def _capital(text: str) -> str:
+    """The first letter upper-cased, the rest kept (str.capitalize lowers role names)."""
+    return text[:1].upper() + text[1:]
 
 
 def _listing(items: list[Passage]) -> str:
@@ -299,11 +300,8 @@ def summary(role: Role, kind: PassageKind) -> Statement | None:
     titled = [p for p in items if p.title]
     if not titled:
         return None
-    titles = [_lower_title(p.title or "") for p in titled]
-    listed = titles[0] if len(titles) == 1 else ", ".join(titles[:-1]) + " and " + titles[-1]
-    article = "an" if role.name[:1].lower() in "aeiou" else "a"
     label = "Skills to develop as" if kind is PassageKind.SKILL else "Responsibilities of"
-    return said(f"{label} {article} {role.name}: {listed}.", *titled)
+    return said(f"{label} {with_article(role.name)}: {_listing(titled)}.", *titled)
 
 
 def _passages(role: Role) -> list[Passage]:

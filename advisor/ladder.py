@@ -22,6 +22,11 @@ _LINK_WORDS = {"of", "and", "the", "for", "&"}
 _NOT_A_ROLE_AFTER = {"a", "an", "the", "my", "your", "our", "their", "team", "teams", "people"}
 
 
+def with_article(name: str) -> str:
+    """The role name with its indefinite article ("an Apprentice Keeper", "a Keeper")."""
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
 def normalize(text: str) -> str:
     """Lowercase, unify hyphens/quotes, collapse spaces: the form names are matched in."""
     text = text.lower().replace("’", "'").replace("‘", "'")

@@ -9,7 +9,7 @@ the citation of the item it comes from.
 from pydantic import BaseModel, Field
 
 from advisor.errors import AdvisorError
-from advisor.ladder import CareerLadder, Role
+from advisor.ladder import CareerLadder, Role, with_article
 from advisor.models import Citation, Passage
 from advisor.parsing import split_sentences
 
@@ -123,7 +123,7 @@ class _PlanBuilder:
         # stays checkable against the passage it cites.
         actions = [
             PlanStep(
-                text=f"Take on {_lower(i.title)} while still {_article(current.name)}: "
+                text=f"Take on {_lower(i.title)} while still {with_article(current.name)}: "
                 f"{_first_sentence(i.text)}",
                 citation=i.citation,
             )
@@ -153,10 +153,6 @@ class _PlanBuilder:
             actions=actions,
             readiness=readiness,
         )
-
-
-def _article(name: str) -> str:
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _first_sentence(text: str) -> str:

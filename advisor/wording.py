@@ -7,7 +7,7 @@ code assumes, and never internal tokens.
 import re
 from collections.abc import Sequence
 
-from advisor.ladder import CareerLadder, Role
+from advisor.ladder import CareerLadder, Role, with_article
 from advisor.understand.read import ReadAsk, Reading
 
 MAX_QUOTED_WORDS = 14
@@ -41,7 +41,7 @@ def refusal_text(
         return "The guide doesn't cover that."
     if roles:
         about = (
-            f"For {_article(role.name)} {role.name}, it covers the responsibilities, the skills "
+            f"For {with_article(role.name)}, it covers the responsibilities, the skills "
             "to develop and the next step up."
         )
     elif len(others) > 1:
@@ -53,8 +53,8 @@ def refusal_text(
     else:
         about = coverage_sentence(ladder)
     return (
-        f"The guide doesn't cover that. {about} You could ask: “What does {_article(role.name)} "
-        f"{role.name} do?” or “What skills does {_article(role.name)} {role.name} need?”"
+        f"The guide doesn't cover that. {about} You could ask: “What does "
+        f"{with_article(role.name)} do?” or “What skills does {with_article(role.name)} need?”"
     )
 
 
@@ -67,10 +67,6 @@ def coverage_sentence(ladder: CareerLadder) -> str:
         f"It covers the career ladder {names}: what each level is responsible for, the skills "
         "to develop at each level, and how to move up."
     )
-
-
-def _article(name: str) -> str:
-    return "an" if name[:1].lower() in "aeiou" else "a"
 
 
 def _is_question(text: str) -> bool:

@@ -13,6 +13,7 @@ from gradio.events import api as expose_api
 
 from advisor.answering import Advisor, Final, Token
 from advisor.errors import AdvisorError
+from advisor.ladder import with_article
 from advisor.planning import TransitionPlan
 from ui import render
 from ui.ladder_svg import ladder_svg
@@ -28,15 +29,12 @@ def examples(advisor: Advisor) -> list[str]:
     if len(roles) < 2:
         return ["What does this guide cover?"]
 
-    def a(name: str) -> str:
-        return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
-
     mid, top = roles[len(roles) // 2], roles[-1]
     return [
-        f"What does {a(mid.name)} do?",
+        f"What does {with_article(mid.name)} do?",
         f"Plan my move from {roles[0].name} to {roles[1].name}",
-        f"What skills should {a(roles[0].name)} develop?",
-        f"How is {a(top.name)} different from {a(mid.name)}?",
+        f"What skills should {with_article(roles[0].name)} develop?",
+        f"How is {with_article(top.name)} different from {with_article(mid.name)}?",
     ]
 
 

@@ -122,6 +122,7 @@ class Understanding:
         )
         self.general_vectors: Vectors = _embed(embedder, general)
         self.document = document_words()
+        self._role_vectors: list[tuple[Role, list[str], Vectors]] | None = None
         self.job_heads = job_heads()
         self.corpus_text = " ".join(
             " ".join(re.findall(r"[a-z]+", f"{p.section} {p.text}".lower())) for p in passages
@@ -353,22 +354,33 @@ class Understanding:
             return (after or [mentions[0].role])[0]
         masked = mask_roles(sentence, self.ladder)
         vector = self.embedder.embed([masked])[0]
+        said = set(tokens(masked))
         best: tuple[float, Role | None] = (0.0, None)
-        for role in self.ladder.roles:
-            texts = [
-                x for p in [*role.overview, *role.responsibilities] for x in split_sentences(p.text)
-            ]
-            if not texts:
-                continue
+        for role, texts, vectors in self._role_sentences():
             # Shared words break near-ties between levels that sound alike.
-            said = set(tokens(masked))
             score = max(
                 float(v @ vector) + 0.03 * len(said & set(tokens(t)))
-                for v, t in zip(self.embedder.embed(texts), texts, strict=True)
+                for v, t in zip(vectors, texts, strict=True)
             )
             if score > best[0]:
                 best = (score, role)
         return best[1] if best[0] >= STATED_ROLE_MIN else None
+
+    def _role_sentences(self) -> list[tuple[Role, list[str], Vectors]]:
+        """Each level's overview and duty sentences with their vectors, embedded once on the
+        first statement that needs them (not at start-up, not again per turn)."""
+        if self._role_vectors is None:
+            out = []
+            for role in self.ladder.roles:
+                texts = [
+                    x
+                    for p in [*role.overview, *role.responsibilities]
+                    for x in split_sentences(p.text)
+                ]
+                if texts:
+                    out.append((role, texts, self.embedder.embed(texts)))
+            self._role_vectors = out
+        return self._role_vectors
 
 
 STATED_ROLE_MIN = 0.55
