@@ -271,7 +271,7 @@ class Answerer:
             return None
         vectors = self.embedder.embed([text, *(s for s, _ in sentences)])
         scores = vectors[1:] @ vectors[0]
-        # Words of the ladder's role names ("product", "manager") say nothing about the claim.
+        # Words of the ladder's role names ("lighthouse", "keeper") say nothing about the claim.
         asked = set(content_terms(text)) - self._name_terms
         # Lexical overlap breaks near-ties between sentences of similar meaning.
         best = max(

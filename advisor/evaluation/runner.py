@@ -160,7 +160,7 @@ def first_sentence(answer: str) -> str:
 
 
 def _names_expected_role(first: str, answer: Answer, sections: list[str]) -> bool:
-    """The opening names the role the question is about ("After X comes Product Manager."):
+    """The opening names the role the question is about ("After X comes Senior Keeper."):
     the role's name is read from the cited section heading of an expected level."""
     for c in answer.citations:
         if any(c.section.startswith(p) and p[:1].isdigit() for p in sections):

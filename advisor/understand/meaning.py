@@ -234,7 +234,7 @@ class Understanding:
         return None
 
     def other_role(self, text: str) -> str | None:
-        """A job title the ask names that is not a level of this ladder ("product owner",
+        """A job title the ask names that is not a level of this ladder ("harbour officer",
         "program manager"): the guide does not describe it."""
         words = re.findall(r"[a-z]+", mask_roles(text, self.ladder, placeholder=" , ").lower())
         for before, head in pairwise(words):
