@@ -6,7 +6,7 @@ deleted file's passages are removed.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from advisor.corpus import load_corpus
 from advisor.embedding import Embedder, Vectors
 from advisor.ladder import ladders_from_passages, load_extra_aliases
 from advisor.models import Passage
-from advisor.parsing import embedding_text, parse_document
+from advisor.parsing import HeldBack, embedding_text, read_document
 from advisor.store import PassageStore
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
@@ -43,16 +43,17 @@ class DocumentReport:
 
     def lines(self) -> list[str]:
         if self.ladder is None:
-            return [
+            out = [
                 f"- {self.name}: no ladder (no numbered levels found); indexed as reference "
                 f"text, {self.passages} passage(s)."
             ]
-        out = [f'- {self.name}: ladder "{self.ladder}", {len(self.levels)} levels']
-        out += [
-            f"    {lv.level}. {lv.name}: {lv.responsibilities} responsibilities, "
-            f"{lv.skills} skills, {lv.overview} overview passage(s)"
-            for lv in self.levels
-        ]
+        else:
+            out = [f'- {self.name}: ladder "{self.ladder}", {len(self.levels)} levels']
+            out += [
+                f"    {lv.level}. {lv.name}: {lv.responsibilities} responsibilities, "
+                f"{lv.skills} skills, {lv.overview} overview passage(s)"
+                for lv in self.levels
+            ]
         out += [f"    warning: {w}" for w in self.warnings]
         return out
 
@@ -80,18 +81,22 @@ class IndexReport:
         return "\n".join(lines)
 
 
-def describe(corpus_dir: Path, passages: list[Passage]) -> list[DocumentReport]:
-    """Per document: the ladder the parser reads in it, its levels and item counts, warnings."""
+def describe(
+    corpus_dir: Path, passages: list[Passage], held_back: Sequence[HeldBack] = ()
+) -> list[DocumentReport]:
+    """Per document: the ladder the parser reads in it, its levels and item counts, warnings
+    (a level without items, text held back because it addresses the assistant)."""
     ladders = {
         ladder.source: ladder
         for ladder in ladders_from_passages(passages, load_extra_aliases(corpus_dir))
     }
     reports = []
-    for name in sorted({p.source for p in passages}):
+    for name in sorted({p.source for p in passages} | {h.source for h in held_back}):
         count = sum(p.source == name for p in passages)
+        held = [_held_warning(h) for h in held_back if h.source == name]
         ladder = ladders.get(name)
         if ladder is None:
-            reports.append(DocumentReport(name, count))
+            reports.append(DocumentReport(name, count, warnings=held))
             continue
         levels = [
             LevelReport(r.level, r.name, len(r.responsibilities), len(r.skills), len(r.overview))
@@ -102,8 +107,16 @@ def describe(corpus_dir: Path, passages: list[Passage]) -> list[DocumentReport]:
             for lv in levels
             if not lv.responsibilities and not lv.skills
         ]
-        reports.append(DocumentReport(name, count, ladder.name, levels, warnings))
+        reports.append(DocumentReport(name, count, ladder.name, levels, warnings + held))
     return reports
+
+
+def _held_warning(held: HeldBack, width: int = 100) -> str:
+    quote = held.sentence if len(held.sentence) <= width else held.sentence[: width - 1] + "…"
+    return (
+        f"held back an instruction-shaped passage at {held.source} line {held.line} "
+        f"(it addresses the assistant, so it is not indexed): '{quote}'"
+    )
 
 
 def update_index(
@@ -119,9 +132,12 @@ def update_index(
     store.create(rebuild=rebuild)
     wanted: dict[str, Passage] = {}
     file_sha = {}
+    held_back: list[HeldBack] = []
     for doc in load.documents:
         file_sha[doc.name] = doc.sha256
-        for passage in parse_document(doc):
+        parsed = read_document(doc)
+        held_back += parsed.held_back
+        for passage in parsed.passages:
             wanted[passage.id] = passage
     stored = {s.passage.id for s in store.stored()}
     stale = [pid for pid in stored if pid not in wanted]
@@ -137,7 +153,7 @@ def update_index(
         documents=len(load.documents),
         skipped=load.skipped,
         seconds=time.perf_counter() - started,
-        found=describe(corpus_dir, list(wanted.values())),
+        found=describe(corpus_dir, list(wanted.values()), held_back),
     )
 
 

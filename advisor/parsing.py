@@ -4,6 +4,12 @@ A section is the text under a heading; within it each bullet is one passage and 
 one passage (long paragraphs are split between sentences, never inside one). Bullets take their
 kind (responsibility, skill) from the lead-in line that introduces them, so any ladder written as
 "heading, lead-in ending with ':', bullets" parses the same way.
+
+Two kinds of text never become passages. HTML markup is removed (a `<script>` in a document
+would otherwise travel in answers to API consumers), keeping the text between tags. Text that
+addresses the assistant (advisor/injection.py) is held back with its line number for the index
+report: the block it is in, the items under a lead-in that does it, and the whole section
+under a heading that does it.
 """
 
 import hashlib
@@ -13,9 +19,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from advisor.corpus import SourceDocument
+from advisor.injection import addresses_assistant
 from advisor.models import Passage, PassageKind
 
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 
@@ -34,6 +41,12 @@ _RESPONSIBILITY_LEAD = re.compile(
     r"look like|day[- ]to[- ]day|\btasks?\b|accountab",
     re.IGNORECASE,
 )
+# Elements whose content is code or markup, not prose: dropped whole.
+_HTML_CODE = re.compile(
+    r"<(script|style|iframe|object|embed|template|noscript|svg)\b[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,22 @@ class _Block:
     kind: str  # "heading" | "bullet" | "lead" | "paragraph"
     text: str
     depth: int = 0  # Markdown heading depth (1-6); 0 for a plain heading line
+    line: int = 0  # 1-based line of the document where the block starts
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """A passage kept out of the index because it addresses the assistant."""
+
+    source: str
+    line: int
+    sentence: str
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    passages: list[Passage]
+    held_back: list[HeldBack]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -57,7 +86,15 @@ def heading_level(heading: str) -> int | None:
 
 def parse_document(doc: SourceDocument) -> list[Passage]:
     """All passages of one document, in reading order."""
+    return read_document(doc).passages
+
+
+def read_document(doc: SourceDocument) -> ParsedDocument:
+    """The document's passages, and what was held back from them because it addresses the
+    assistant instead of describing a job."""
     passages: list[Passage] = []
+    held: list[HeldBack] = []
+    hold = _Hold()
     section = INTRODUCTION
     lead_kind = PassageKind.OVERVIEW
     seen: dict[str, int] = {}
@@ -66,6 +103,11 @@ def parse_document(doc: SourceDocument) -> list[Passage]:
     level_depth = _level_depth(blocks)
     prose_kind = PassageKind.OVERVIEW  # what paragraphs are, under a sub-heading like "Duties"
     for block in blocks:
+        flagged = _instruction_in(block)
+        if flagged is not None:
+            held.append(HeldBack(doc.name, block.line, flagged))
+        if hold.skips(block, flagged is not None):
+            continue
         if block.kind == "heading":
             level = levels.get(section, heading_level(section))
             own = levels.get(block.text, heading_level(block.text))
@@ -101,7 +143,40 @@ def parse_document(doc: SourceDocument) -> list[Passage]:
                     order=len(passages),
                 )
             )
-    return passages
+    return ParsedDocument(passages, held)
+
+
+class _Hold:
+    """What a block that addresses the assistant holds back after itself: a heading its
+    section (down to the next heading as high as it), a lead-in the list it introduces."""
+
+    def __init__(self) -> None:
+        self.section_depth: int | None = None
+        self.list = False
+
+    def skips(self, block: _Block, flagged: bool) -> bool:
+        if block.kind == "heading":
+            self.list = False
+            depth = self.section_depth
+            if depth is not None and (not depth or not block.depth or block.depth <= depth):
+                self.section_depth = None
+            if flagged:
+                self.section_depth = block.depth
+            return self.section_depth is not None
+        if flagged:
+            self.list = block.kind == "lead"
+            return True
+        if self.section_depth is not None or (self.list and block.kind == "bullet"):
+            return True
+        self.list = False
+        return False
+
+
+def _instruction_in(block: _Block) -> str | None:
+    """The block's first sentence that addresses the assistant; a heading is one sentence."""
+    heading = block.kind == "heading"
+    sentences = [block.text] if heading else split_sentences(block.text)
+    return next((s for s in sentences if addresses_assistant(s, heading=heading)), None)
 
 
 _CODE = re.compile(r"\((?:[A-Za-z]{1,5}\s?)?(?P<n>\d{1,2})\)\s*$")
@@ -149,15 +224,32 @@ def embedding_text(passage: Passage) -> str:
     return f"{passage.section}. {passage.text}"
 
 
+def without_html(text: str) -> str:
+    """The text with HTML elements and comments removed, line breaks kept (so line numbers
+    still point into the file)."""
+
+    def blank(match: re.Match[str]) -> str:
+        return "\n" * match.group(0).count("\n") or " "
+
+    bare = _HTML_TAG.sub(blank, _HTML_CODE.sub(blank, text))
+    if bare == text:
+        return text
+    # Tidy the spaces left where tags were ("in <b>May</b>."), not the lines' indentation.
+    bare = re.sub(r"(?<=\S)[ \t]+(?=[.,;:!?])", "", bare)
+    return re.sub(r"(?<=\S)[ \t]{2,}", " ", bare)
+
+
 def _blocks(text: str) -> Iterator[_Block]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = without_html(text).split("\n")
     paragraph: list[str] = []
+    start = 0  # line index where the paragraph began
 
     def flush() -> Iterator[_Block]:
         if paragraph:
             joined = " ".join(s.strip() for s in paragraph)
             paragraph.clear()
-            yield _Block("lead" if joined.endswith(":") else "paragraph", joined)
+            yield _Block("lead" if joined.endswith(":") else "paragraph", joined, line=start + 1)
 
     for i, raw in enumerate(lines):
         line = raw.strip()
@@ -169,13 +261,15 @@ def _blocks(text: str) -> Iterator[_Block]:
         if md:
             yield from flush()
             depth = len(raw.strip()) - len(raw.strip().lstrip("#"))
-            yield _Block("heading", md.group("text").strip(), depth)
+            yield _Block("heading", md.group("text").strip(), depth, i + 1)
         elif bullet:
             yield from flush()
-            yield _Block("bullet", bullet.group("text").strip())
+            yield _Block("bullet", bullet.group("text").strip(), line=i + 1)
         elif not paragraph and _is_plain_heading(line, lines, i):
-            yield _Block("heading", line)
+            yield _Block("heading", line, line=i + 1)
         else:
+            if not paragraph:
+                start = i
             paragraph.append(line)
     yield from flush()
 
