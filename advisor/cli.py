@@ -102,6 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=BACKENDS, help="override ADVISOR_LLM")
     p.add_argument("--ladder", help="the ladder to answer about when several are loaded")
     p.set_defaults(handler=_chat)
+
+    from advisor.checkin_cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 

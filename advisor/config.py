@@ -68,3 +68,9 @@ class Settings(BaseSettings):
         2, ge=1, le=64, description="Answers computed at once; more requests wait in the queue."
     )
     show_progress: bool = Field(True, description="Show a progress bar while embedding.")
+    data_dir: Path = Field(
+        Path("data"), description="Folder of the advisor's own data (check-ins, feedback)."
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the database; unset = SQLite in data_dir."
+    )

@@ -48,18 +48,27 @@ class ScopeChoice:
 
 def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
     """The scope a user-typed ladder name denotes (its name or file, case-insensitive)."""
+    ladder = find_ladder([s.ladder for s in scopes], name)
+    return next(s for s in scopes if s.ladder is ladder)
+
+
+def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
+    """The ladder a user-typed name denotes: its name or file, else the only one whose name or
+    file contains it (case-insensitive)."""
     wanted = normalize(name)
-    for scope in scopes:
-        if wanted in (normalize(scope.name), normalize(scope.ladder.source)):
-            return scope
-    matches = [
-        s for s in scopes if wanted in normalize(s.name) or wanted in normalize(s.ladder.source)
-    ]
+
+    def names(ladder: CareerLadder) -> tuple[str, str]:
+        return normalize(ladder.name or ladder.source), normalize(ladder.source)
+
+    for ladder in ladders:
+        if wanted in names(ladder):
+            return ladder
+    matches = [lad for lad in ladders if any(wanted in n for n in names(lad))]
     if len(matches) == 1:
         return matches[0]
-    names = "; ".join(s.name for s in scopes)
+    listed = "; ".join(lad.name or lad.source for lad in ladders)
     raise UnknownLadderError(
-        f"'{name}' is not one of the loaded ladders.", f"Loaded ladders: {names}."
+        f"'{name}' is not one of the loaded ladders.", f"Loaded ladders: {listed}."
     )
 
 

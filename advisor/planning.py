@@ -6,8 +6,11 @@ signs are derived from those items (the guide's own words inside a fixed frame),
 the citation of the item it comes from.
 """
 
+from collections.abc import Callable, Mapping
+
 from pydantic import BaseModel, Field
 
+from advisor.assessment import Rating
 from advisor.errors import AdvisorError
 from advisor.ladder import CareerLadder, Role, with_article
 from advisor.models import Citation, Passage
@@ -24,6 +27,8 @@ class PlanItem(BaseModel):
     title: str
     text: str
     citation: int = Field(description="Citation id in the plan's citations.")
+    status: Rating | None = Field(None, description="The user's own rating, from a check-in.")
+    item_id: str = Field("", description="The passage id of the item (a check-in's key).")
 
 
 class PlanStep(BaseModel):
@@ -56,13 +61,27 @@ class TransitionPlan(BaseModel):
     stages: list[PlanStage]
     citations: list[Citation]
     backend: str = "extractive"
+    current_gaps: list[PlanItem] = Field(
+        default_factory=list,
+        description="Items of the current level not yet demonstrated (from a check-in).",
+    )
 
     def to_markdown(self) -> str:
         return render_markdown(self)
 
 
-def plan_transition(ladder: CareerLadder, from_role: str, to_role: str) -> TransitionPlan:
-    """The plan from from_role up to to_role; names may be aliases ("APM", "senior pm")."""
+def plan_transition(
+    ladder: CareerLadder,
+    from_role: str,
+    to_role: str,
+    ratings: Mapping[str, Rating] | None = None,
+) -> TransitionPlan:
+    """The plan from from_role up to to_role; names may be aliases ("APM", "senior pm").
+
+    With `ratings` (a check-in's, by item id) the plan follows the person's gaps: the current
+    level's items not yet demonstrated come first, each stage lists the items under way before
+    those not started, and demonstrated items are marked and get no action.
+    """
     start, goal = ladder.resolve(from_role), ladder.resolve(to_role)
     if start.level == goal.level:
         raise PlanRequestError(
@@ -74,7 +93,8 @@ def plan_transition(ladder: CareerLadder, from_role: str, to_role: str) -> Trans
             f"{goal.name} is below {start.name} on the ladder; plans go up the ladder.",
             f"Swap the roles for a promotion plan. {ladder.known_roles()}",
         )
-    builder = _PlanBuilder()
+    builder = _PlanBuilder(ratings)
+    current_gaps = builder.open_items(start) if ratings is not None else []
     stages = []
     current = start
     while current.level < goal.level:
@@ -84,14 +104,23 @@ def plan_transition(ladder: CareerLadder, from_role: str, to_role: str) -> Trans
         stages.append(builder.stage(current, nxt))
         current = nxt
     return TransitionPlan(
-        from_role=start.name, to_role=goal.name, stages=stages, citations=builder.citations
+        from_role=start.name,
+        to_role=goal.name,
+        stages=stages,
+        citations=builder.citations,
+        current_gaps=current_gaps,
     )
 
 
+# Gap order: under way first (nearest to done), then not started, then already demonstrated.
+_GAP_ORDER = {Rating.WORKING: 0, Rating.NOT_YET: 1, Rating.DEMONSTRATED: 2}
+
+
 class _PlanBuilder:
-    def __init__(self) -> None:
+    def __init__(self, ratings: Mapping[str, Rating] | None = None) -> None:
         self.citations: list[Citation] = []
         self._ids: dict[str, int] = {}
+        self._ratings = ratings
 
     def cite(self, passage: Passage) -> int:
         if passage.id not in self._ids:
@@ -107,8 +136,33 @@ class _PlanBuilder:
         title, _, rest = passage.text.partition(":")
         if not passage.title:
             title, rest = split_sentences(passage.text)[0], ""
+        status = None
+        if self._ratings is not None:
+            status = self._ratings.get(passage.id, Rating.NOT_YET)
         return PlanItem(
-            title=title.strip(), text=(rest or passage.text).strip(), citation=self.cite(passage)
+            title=title.strip(),
+            text=(rest or passage.text).strip(),
+            citation=self.cite(passage),
+            status=status,
+            item_id=passage.id,
+        )
+
+    def items(self, passages: list[Passage]) -> list[PlanItem]:
+        """Plan items in the ladder's order, or in gap order when the plan follows a check-in."""
+        items = [self.item(p) for p in passages]
+        if self._ratings is None:
+            return items
+        return sorted(items, key=lambda i: _GAP_ORDER[i.status or Rating.NOT_YET])
+
+    def open_items(self, role: Role) -> list[PlanItem]:
+        """A level's items not yet demonstrated, in gap order."""
+        ratings = self._ratings or {}
+        return self.items(
+            [
+                p
+                for p in [*role.responsibilities, *role.skills]
+                if ratings.get(p.id) is not Rating.DEMONSTRATED
+            ]
         )
 
     def stage(self, current: Role, target: Role) -> PlanStage:
@@ -117,29 +171,32 @@ class _PlanBuilder:
             sentences = [s for s in split_sentences(target.overview[0].text) if not s.endswith(":")]
             summary = " ".join(sentences[:2])
             summary_citation = self.cite(target.overview[0])
-        responsibilities = [self.item(p) for p in target.responsibilities]
-        skills = [self.item(p) for p in target.skills]
+        responsibilities = self.items(target.responsibilities)
+        skills = self.items(target.skills)
         # Actions and readiness signs keep the guide's own words inside a short frame, so each
-        # stays checkable against the passage it cites.
+        # stays checkable against the passage it cites. What a check-in rates as demonstrated
+        # needs no action.
+        to_do = [i for i in responsibilities if i.status is not Rating.DEMONSTRATED]
+        to_practise = [i for i in skills if i.status is not Rating.DEMONSTRATED]
         actions = [
             PlanStep(
                 text=f"Take on {_lower(i.title)} while still {with_article(current.name)}: "
                 f"{_first_sentence(i.text)}",
                 citation=i.citation,
             )
-            for i in responsibilities
+            for i in to_do
         ] + [
             PlanStep(
                 text=f"Practise {_lower(i.title)}: {_first_sentence(i.text)}", citation=i.citation
             )
-            for i in skills
+            for i in to_practise
         ]
         readiness = [
             PlanStep(
                 text=f"Ready when this already describes your work: {_first_sentence(i.text)}",
                 citation=i.citation,
             )
-            for i in responsibilities
+            for i in to_do
         ]
         return PlanStage(
             from_role=current.name,
@@ -165,24 +222,42 @@ def _lower(title: str) -> str:
     return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in title.split())
 
 
-def render_markdown(plan: TransitionPlan) -> str:
-    """The plan as a self-contained Markdown document, sources included."""
-    out = [f"# Career plan: {plan.from_role} → {plan.to_role}"]
+NOTHING_LEFT = "- Nothing left here: your check-in rates every item of this level demonstrated."
+Escape = Callable[[str], str]
+
+
+def _verbatim(text: str) -> str:
+    return text
+
+
+def _item_line(item: PlanItem, esc: Escape) -> str:
+    status = f" ({item.status.label})" if item.status else ""
+    return f"- **{esc(item.title)}**{status}: {esc(item.text)} [{item.citation}]"
+
+
+def render_markdown(plan: TransitionPlan, escape: Escape = _verbatim) -> str:
+    """The plan as a self-contained Markdown document, sources included; `escape` is applied
+    to every text taken from the ladder (a page escapes what a file keeps verbatim)."""
+    esc = escape
+    out = [f"# Career plan: {esc(plan.from_role)} → {esc(plan.to_role)}"]
+    if plan.current_gaps:
+        out += ["", f"## First: what {esc(plan.from_role)} still asks of you", ""]
+        out += [_item_line(i, esc) for i in plan.current_gaps]
     for n, stage in enumerate(plan.stages, 1):
-        out += ["", f"## Stage {n}: {stage.from_role} → {stage.to_role}", ""]
+        out += ["", f"## Stage {n}: {esc(stage.from_role)} → {esc(stage.to_role)}", ""]
         if stage.summary:
             cited = " ".join(
-                f"{s} [{stage.summary_citation}]" for s in split_sentences(stage.summary)
+                f"{esc(s)} [{stage.summary_citation}]" for s in split_sentences(stage.summary)
             )
             out += [cited, ""]
         out += ["### What changes in the role", ""]
-        out += [f"- **{i.title}**: {i.text} [{i.citation}]" for i in stage.responsibilities]
+        out += [_item_line(i, esc) for i in stage.responsibilities]
         out += ["", "### Skills to build", ""]
-        out += [f"- **{i.title}**: {i.text} [{i.citation}]" for i in stage.skills]
+        out += [_item_line(i, esc) for i in stage.skills]
         out += ["", "### Actions", ""]
-        out += [f"- [ ] {a.text} [{a.citation}]" for a in stage.actions]
+        out += [f"- [ ] {esc(a.text)} [{a.citation}]" for a in stage.actions] or [NOTHING_LEFT]
         out += ["", "### How to know you are ready", ""]
-        out += [f"- {r.text} [{r.citation}]" for r in stage.readiness]
+        out += [f"- {esc(r.text)} [{r.citation}]" for r in stage.readiness] or [NOTHING_LEFT]
     out += ["", "## Sources (each [n] above points to the guide's text here)", ""]
-    out += [f"[{c.id}] {c.section}: {c.text}" for c in plan.citations]
+    out += [f"[{c.id}] {esc(c.section)}: {esc(c.text)}" for c in plan.citations]
     return "\n".join(out) + "\n"

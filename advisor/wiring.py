@@ -45,6 +45,12 @@ def retriever(settings: Settings, store: PassageStore | None = None) -> HybridRe
     return r
 
 
+def ladders(settings: Settings) -> list[CareerLadder]:
+    """The ladders of the built index, without what answering needs (check-ins, reports)."""
+    passages = [s.passage for s in passage_store(settings).stored()]
+    return ladders_from_passages(passages, load_extra_aliases(settings.corpus_dir))
+
+
 def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
     """One answering scope per ladder: its reader, answerer and verifier, over its own document
     and the reference documents that hold no ladder."""

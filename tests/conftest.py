@@ -42,6 +42,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make_settings(tmp: Path, corpus: Path = CORPUS, **extra: Any) -> Settings:
     extra.setdefault("llm", "extractive")
+    extra.setdefault("data_dir", tmp / "data")
     return Settings(corpus_dir=corpus, index_dir=tmp / "index", show_progress=False, **extra)
 
 
