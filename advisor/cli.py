@@ -5,14 +5,10 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import advisor  # noqa: F401  (sets the telemetry switches before any library import)
 from advisor.config import Settings
 from advisor.errors import AdvisorError
-
-if TYPE_CHECKING:
-    from advisor.conversation import Message
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_THRESHOLD = 0, 1, 2, 3
 BACKENDS = ("auto", "local", "openai", "openai-compatible", "extractive")
@@ -80,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_role", required=True, help='target role, e.g. "senior pm"')
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--out", help="also save the Markdown plan to this file")
+    p.add_argument("--force", action="store_true", help="let --out replace an existing file")
     p.add_argument("--ladder", help="the ladder to answer about when several are loaded")
     p.set_defaults(handler=_plan)
 
@@ -119,6 +116,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         wiring.embedder(),
         rebuild=args.rebuild,
         progress=_progress_bar if settings.show_progress and sys.stderr.isatty() else None,
+        max_file_mb=settings.max_file_mb,
     )
     print(report.summary())
     if report.skipped:
@@ -126,7 +124,8 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         names = ", ".join(name for name, _ in report.skipped)
         print(f"error: could not read {names}; the other documents were indexed.", file=sys.stderr)
         print(
-            "hint: save them as UTF-8 .md/.txt files and run `advisor index` again.",
+            "hint: fix or remove them (the reason is on each `Skipped` line above) and run "
+            "`advisor index` again.",
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -147,11 +146,13 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.cli_input import read_history, text_arg
     from advisor.wiring import build_advisor
 
-    history = _read_history(args.history) if args.history else []
+    question = text_arg(args.question, "question")
+    history = read_history(args.history) if args.history else []
     advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
-    answer = advisor_.ask(args.question, history)
+    answer = advisor_.ask(question, history)
     if args.json:
         print(json.dumps(answer.public_json(), ensure_ascii=False))
     else:
@@ -162,12 +163,15 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _plan(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor.cli_input import check_output, text_arg, write_output
     from advisor.wiring import build_advisor
 
-    plan = build_advisor(settings, ladder=args.ladder).plan(args.from_role, args.to_role)
+    roles = text_arg(args.from_role, "--from role"), text_arg(args.to_role, "--to role")
+    out = check_output(args.out, args.force) if args.out else None
+    plan = build_advisor(settings, ladder=args.ladder).plan(*roles)
     markdown = plan.to_markdown()
-    if args.out:
-        Path(args.out).write_text(markdown, encoding="utf-8")
+    if out is not None:
+        write_output(out, markdown, args.force)
     print(plan.model_dump_json(indent=2) if args.json else markdown)
     return EXIT_OK
 
@@ -225,22 +229,9 @@ def _backend(args: argparse.Namespace) -> str | None:
     return None if backend in (None, "auto") else str(backend)
 
 
-def _read_history(path: str) -> "list[Message]":
-    from advisor.conversation import parse_history
-    from advisor.errors import InvalidQuestionError
-
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return parse_history(raw)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-        raise InvalidQuestionError(
-            f"Cannot read the history file {path}: {exc}.",
-            'Give a JSON list like [{"role": "user", "content": "What does an APM do?"}].',
-        ) from exc
-
-
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.answering import Final, Token
+    from advisor.cli_input import text_arg
     from advisor.conversation import Message
     from advisor.wiring import build_advisor
 
@@ -255,9 +246,13 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         except EOFError:
             print()
             return EXIT_OK
+        except UnicodeDecodeError:
+            print("advisor> That line is not valid UTF-8 text; set a UTF-8 locale or retype it.")
+            continue
         if not question:
             return EXIT_OK
         try:
+            question = text_arg(question, "question")
             streamed = False
             for event in advisor_.stream(question, history):
                 if isinstance(event, Token):

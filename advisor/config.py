@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         1000, ge=10, description="Longest question accepted, in characters."
     )
+    max_file_mb: float = Field(
+        5.0, gt=0, description="Corpus files larger than this (MB) are skipped with a warning."
+    )
     judge_model: str | None = Field(
         None, description="Model for the eval's optional LLM faithfulness judge (llama-index)."
     )

@@ -8,6 +8,9 @@ from pathlib import Path
 from advisor.convert import SUFFIXES, ConversionError, to_text
 from advisor.errors import CorpusError
 
+DEFAULT_MAX_FILE_MB = 5.0
+MB = 1024 * 1024
+
 
 @dataclass(frozen=True)
 class SourceDocument:
@@ -29,9 +32,9 @@ class CorpusLoad:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_corpus(corpus_dir: Path) -> CorpusLoad:
-    """Read every .md/.txt/.docx/.pdf file under corpus_dir; unreadable files are skipped,
-    not fatal."""
+def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> CorpusLoad:
+    """Read every .md/.txt/.docx/.pdf file under corpus_dir; unreadable files, and files over
+    max_file_mb, are skipped, not fatal."""
     if not corpus_dir.exists():
         raise CorpusError(
             f"The corpus folder {corpus_dir} does not exist.",
@@ -57,6 +60,12 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
             load.skipped.append((name, "a link to a file outside the corpus folder"))
             continue
         try:
+            size = path.stat().st_size
+            if size > max_file_mb * MB:
+                # Checked before reading: one 50 MB paragraph costs minutes and gigabytes to
+                # embed, and every later question pays for it again.
+                load.skipped.append((name, _too_big(size, max_file_mb)))
+                continue
             text = to_text(path)
         except (OSError, UnicodeDecodeError, ConversionError) as exc:
             load.skipped.append((name, _reason(exc)))
@@ -74,6 +83,13 @@ def load_corpus(corpus_dir: Path) -> CorpusLoad:
             "and run `advisor index` again.",
         )
     return load
+
+
+def _too_big(size: int, limit_mb: float) -> str:
+    return (
+        f"{size / MB:.1f} MB, over the {limit_mb:g} MB limit for one file "
+        "(split it, or raise ADVISOR_MAX_FILE_MB)"
+    )
 
 
 def _reason(exc: Exception) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.corpus import load_corpus
+from advisor.corpus import DEFAULT_MAX_FILE_MB, load_corpus
 from advisor.embedding import Embedder, Vectors
 from advisor.ladder import ladders_from_passages, load_extra_aliases
 from advisor.models import Passage
@@ -125,10 +125,11 @@ def update_index(
     embedder: Embedder,
     rebuild: bool = False,
     progress: ProgressFactory | None = None,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
 ) -> IndexReport:
     """Sync the store with the corpus folder; returns counts of what changed."""
     started = time.perf_counter()
-    load = load_corpus(corpus_dir)
+    load = load_corpus(corpus_dir, max_file_mb)
     store.create(rebuild=rebuild)
     wanted: dict[str, Passage] = {}
     file_sha = {}

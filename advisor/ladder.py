@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.errors import UnknownRoleError
+from advisor.errors import ConfigError, UnknownRoleError
 from advisor.models import Passage, PassageKind
 
 ALIASES_FILE = "aliases.toml"
@@ -161,14 +161,46 @@ def load_extra_aliases(corpus_dir: Path) -> ExtraAliases:
     path = corpus_dir / ALIASES_FILE
     if not path.is_file():
         return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    hint = (
+        f'Fix {path} (a table per document: [aliases."guide.md"] then lines like '
+        '2 = ["mid-level", "pm"]), or move it out of the corpus folder.'
+    )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        # TOMLDecodeError says where: "Invalid value (at line 5, column 5)".
+        raise ConfigError(f"Cannot read the role aliases in {path}: {exc}.", hint) from exc
     out: ExtraAliases = {}
-    for key, value in data.get("aliases", {}).items():
-        if isinstance(value, dict):
-            out[key] = {int(k): [str(a) for a in v] for k, v in value.items()}
-        else:
-            out.setdefault(ANY_DOCUMENT, {})[int(key)] = [str(a) for a in value]
+    try:
+        for key, value in _table(data.get("aliases", {})).items():
+            if isinstance(value, dict):
+                out[key] = {_level(k): _alias_list(v) for k, v in value.items()}
+            else:
+                out.setdefault(ANY_DOCUMENT, {})[_level(key)] = _alias_list(value)
+    except ValueError as exc:
+        raise ConfigError(f"The role aliases in {path} are not usable: {exc}.", hint) from exc
     return out
+
+
+def _table(value: object) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise ValueError("[aliases] must be a table")
+    return value
+
+
+def _level(key: str) -> int:
+    if not key.strip().isdigit():
+        raise ValueError(f"'{key}' is not a level number")
+    return int(key)
+
+
+def _alias_list(value: object) -> list[str]:
+    """A list of names; a single name is accepted as a list of one."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        return list(value)
+    raise ValueError(f"{value!r} is not a list of names")
 
 
 def ladders_from_passages(passages: list[Passage], extra: ExtraAliases) -> list[CareerLadder]:
