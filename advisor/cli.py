@@ -199,11 +199,21 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             )
         auth = (user, password)
     advisor_ = build_advisor(settings, backend=_backend(args))
-    from ui.app import launch
+    from advisor.records import Records
+    from ui.app import launch, profile_secret
 
+    records = Records.from_settings(settings)
     host, port = args.host or settings.serve_host, args.port or settings.serve_port
     print(f"Serving the career advisor ({advisor_.backend} backend) on http://{host}:{port}")
-    launch(advisor_, host=host, port=port, auth=auth, concurrency_limit=settings.serve_concurrency)
+    launch(
+        advisor_,
+        host=host,
+        port=port,
+        auth=auth,
+        concurrency_limit=settings.serve_concurrency,
+        records=records,
+        secret=profile_secret(settings.data_dir),
+    )
     return EXIT_OK
 
 

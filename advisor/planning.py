@@ -259,5 +259,6 @@ def render_markdown(plan: TransitionPlan, escape: Escape = _verbatim) -> str:
         out += ["", "### How to know you are ready", ""]
         out += [f"- {esc(r.text)} [{r.citation}]" for r in stage.readiness] or [NOTHING_LEFT]
     out += ["", "## Sources (each [n] above points to the guide's text here)", ""]
-    out += [f"[{c.id}] {esc(c.section)}: {esc(c.text)}" for c in plan.citations]
+    # Two trailing spaces: a line break, so rendered Markdown keeps one source per line.
+    out += [f"[{c.id}] {esc(c.section)}: {esc(c.text)}  " for c in plan.citations]
     return "\n".join(out) + "\n"

@@ -3,6 +3,7 @@
 import html
 import logging
 import re
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,10 @@ from advisor.answering import Advisor, Final, Token
 from advisor.errors import AdvisorError
 from advisor.ladder import with_article
 from advisor.planning import TransitionPlan
+from advisor.records import Records
 from ui import render
+from ui.checkin_tab import CheckInTab, identify
+from ui.feedback import FeedbackPanel
 from ui.ladder_svg import ladder_svg
 
 log = logging.getLogger(__name__)
@@ -52,7 +56,14 @@ CSS = """
   font-weight: 600; margin-left: 8px; vertical-align: middle; }
 .ladder-panel svg { width: 100%; height: auto; max-width: 420px; display: block; }
 .side-note { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.checkin-item { border-bottom: 1px solid var(--border-color-primary); padding: 4px 0; }
+.checkin-text p { margin: 0; }
+.checkin-text { flex: 5 1 0 !important; }
+.checkin-rating { flex: 3 1 0 !important; min-width: 340px !important; }
+.checkin-note { flex: 2 1 0 !important; }
+.progress-chart { width: 100%; max-width: 560px; height: auto; }
 """
+PROFILE_KEY_FILE = "browser-profile.key"
 
 
 def theme() -> gr.themes.Base:
@@ -66,8 +77,30 @@ def theme() -> gr.themes.Base:
     )
 
 
-def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
-    """The chat, the plan panel and the ladder picture for one advisor (no state shared)."""
+def profile_secret(data_dir: Path) -> str:
+    """The key the browser's profile id is stored under, kept in the data folder: a new key
+    at every start would orphan every browser's saved check-ins."""
+    path = data_dir / PROFILE_KEY_FILE
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(24)
+        path.write_text(key, encoding="utf-8")
+        path.chmod(0o600)
+        return key
+
+
+def build_app(
+    advisor: Advisor,
+    *,
+    concurrency_limit: int = 2,
+    records: Records | None = None,
+    logged_in: bool = False,
+    secret: str | None = None,
+) -> gr.Blocks:
+    """The chat, the plan panel and the ladder picture for one advisor (no state shared); with
+    `records`, also answer feedback and the "Where am I?" check-in tab, stored there."""
     roles = advisor.ladder.roles
     plain_ladder = ladder_svg(roles)
     role_choices = [(r.name, str(r.level)) for r in roles]
@@ -122,7 +155,12 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
         return body, plan_ladder(result), gr.DownloadButton(value=str(path), visible=True)
 
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
+    checkin_tab = CheckInTab(advisor, records, logged_in=logged_in) if records else None
+    feedback_panel = FeedbackPanel(records, advisor.backend) if records else None
     with app:
+        # Whose check-ins and feedback: the login's, else this browser's profile id.
+        profile = gr.BrowserState(None, storage_key="advisor-profile", secret=secret)
+        owner = gr.State("")
         gr.HTML(
             f'<div id="advisor-header"><h1>{TITLE}'
             f'<span class="advisor-badge">backend: {html.escape(advisor.backend)}</span></h1>'
@@ -145,7 +183,7 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                             allow_tags=False,
                             latex_delimiters=[],
                             buttons=["copy", "copy_all"],
-                            feedback_options=None,
+                            feedback_options=("Like", "Dislike") if records else None,
                             elem_id="advisor-chat",
                             placeholder="**Ask about any level of the ladder.**\n\n"
                             "Answers quote the career guide; open *Sources* under an answer "
@@ -176,6 +214,20 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                             api_visibility="undocumented",
                             fill_height=False,
                         )
+                        if feedback_panel is not None:
+                            box, reason, send, said, rated = feedback_panel.build()
+                            chatbot.like(
+                                feedback_panel.rate,
+                                [owner, chatbot],
+                                [box, rated, said],
+                                api_visibility="private",
+                            )
+                            send.click(
+                                feedback_panel.explain,
+                                [owner, rated, reason],
+                                [box, reason, said],
+                                api_visibility="private",
+                            )
                     with gr.Column(scale=2, min_width=300):
                         gr.Markdown("### The ladder")
                         chat_ladder.render()  # type: ignore[no-untyped-call]
@@ -215,6 +267,16 @@ def build_app(advisor: Advisor, *, concurrency_limit: int = 2) -> gr.Blocks:
                     api_visibility="private",
                     concurrency_limit=concurrency_limit,
                 )
+            if checkin_tab is not None:
+                checkin_tab.build(owner)
+        opened = app.load(identify, profile, [profile, owner], api_visibility="private")
+        if checkin_tab is not None:
+            opened.then(
+                checkin_tab.latest,
+                checkin_tab.load_inputs,
+                checkin_tab.load_outputs,
+                api_visibility="private",
+            )
         # The documented API: JSON in, JSON out, for scripts and gradio_client.
         expose_api(ask, api_name="ask", concurrency_limit=concurrency_limit)
         expose_api(plan, api_name="plan", concurrency_limit=concurrency_limit)
@@ -276,9 +338,17 @@ def launch(
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     concurrency_limit: int = 2,
+    records: Records | None = None,
+    secret: str | None = None,
 ) -> None:
     """Build the app for `advisor` and serve it until interrupted (`advisor serve`)."""
-    app = build_app(advisor, concurrency_limit=concurrency_limit)
+    app = build_app(
+        advisor,
+        concurrency_limit=concurrency_limit,
+        records=records,
+        logged_in=auth is not None,
+        secret=secret,
+    )
     app.queue(default_concurrency_limit=concurrency_limit)
     start(app, host, port, auth, block=True)
 
