@@ -21,19 +21,57 @@ _GROUNDING = {
 # the advisor writes are never followed by "(" or ":" so they survive.
 _LINK = re.compile(r"\]([(:\[])")
 _IMAGE = re.compile(r"!\[")
+# What the chat's Markdown (GFM) turns into a link by itself: a URL with a scheme or "www.",
+# and an e-mail address. Shown in a code span instead: literal, whole, not clickable.
+_AUTOLINK = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>`]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
+)
+_TRAILING = ".,;:!?)]}'\""
+_ESCAPED = re.compile(r"\\([\[\]():`!])")
 
 
 def safe(text: str) -> str:
-    """Text from the guide or a model as Markdown that can hold no HTML, link or image."""
-    escaped = html.escape(text, quote=False)
+    """Text from the guide, a model or a user as Markdown that can hold no HTML, link or
+    image: tags are escaped, link and image syntax disarmed, bare URLs put in code spans."""
+    out, last = [], 0
+    for match in _AUTOLINK.finditer(text):
+        url = match.group(0).rstrip(_TRAILING)
+        out += [_escape(text[last : match.start()]), f"`{url}`"]
+        last = match.start() + len(url)
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    # Backticks too: a code span of the text's own could swallow one of ours and leave its
+    # URL bare.
+    escaped = html.escape(text, quote=False).replace("`", "\\`")
     escaped = _IMAGE.sub(r"!\\[", escaped)
     return _LINK.sub(lambda m: "]\\" + m.group(1), escaped)
+
+
+def question_markdown(question: str) -> str:
+    """The user's own question for the chat, as safe as any passage: a Markdown image typed
+    in it is shown, never fetched."""
+    return safe(question)
+
+
+def question_text(markdown: str) -> str:
+    """The question back from `question_markdown` (the chat returns what it showed)."""
+    # Code spans hold a URL as typed; the text around them was escaped.
+    parts = re.split(r"(?<!\\)`([^`]*)`", markdown)
+    return "".join(
+        part if i % 2 else html.unescape(_ESCAPED.sub(r"\1", part)) for i, part in enumerate(parts)
+    )
 
 
 def history_messages(history: Sequence[dict[str, Any]]) -> list[Message]:
     """The conversation from the Chatbot's history, without the Sources blocks the UI added."""
     turns = [m for m in history if not (isinstance(m, dict) and (m.get("metadata") or {}))]
-    return parse_history(turns)
+    return [
+        Message(m.role, question_text(m.content)) if m.role == "user" else m
+        for m in parse_history(turns)
+    ]
 
 
 def streaming_message(text: str) -> dict[str, Any]:
