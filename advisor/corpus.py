@@ -59,21 +59,11 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> C
             # A link could point anywhere (/etc/passwd): only files inside the folder are read.
             load.skipped.append((name, "a link to a file outside the corpus folder"))
             continue
-        try:
-            size = path.stat().st_size
-            if size > max_file_mb * MB:
-                # Checked before reading: one 50 MB paragraph costs minutes and gigabytes to
-                # embed, and every later question pays for it again.
-                load.skipped.append((name, _too_big(size, max_file_mb)))
-                continue
-            text = to_text(path)
-        except (OSError, UnicodeDecodeError, ConversionError) as exc:
-            load.skipped.append((name, _reason(exc)))
-            continue
-        if not text.strip():
-            load.skipped.append((name, "the file is empty"))
-            continue
-        load.documents.append(SourceDocument(name=name, text=text))
+        read = read_source(path, name, max_file_mb)
+        if isinstance(read, SourceDocument):
+            load.documents.append(read)
+        else:
+            load.skipped.append((name, read))
     if not load.documents:
         detail = "; ".join(f"{n}: {r}" for n, r in load.skipped)
         raise CorpusError(
@@ -83,6 +73,22 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> C
             "and run `advisor index` again.",
         )
     return load
+
+
+def read_source(path: Path, name: str, max_file_mb: float) -> SourceDocument | str:
+    """One file as a document named `name`, or the reason it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_file_mb * MB:
+            # Checked before reading: one 50 MB paragraph costs minutes and gigabytes to
+            # embed, and every later question pays for it again.
+            return _too_big(size, max_file_mb)
+        text = to_text(path)
+    except (OSError, UnicodeDecodeError, ConversionError) as exc:
+        return _reason(exc)
+    if not text.strip():
+        return "the file is empty"
+    return SourceDocument(name=name, text=text)
 
 
 def _too_big(size: int, limit_mb: float) -> str:
