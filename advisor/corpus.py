@@ -9,6 +9,7 @@ from advisor.convert import SUFFIXES, ConversionError, to_text
 from advisor.errors import CorpusError
 
 DEFAULT_MAX_FILE_MB = 5.0
+UPLOADS = "uploads"  # the name prefix of documents added from the browser
 MB = 1024 * 1024
 
 
@@ -72,6 +73,27 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> C
             "Add the career guide (or your own ladder) as UTF-8 .md/.txt, .docx or .pdf files "
             "and run `advisor index` again.",
         )
+    return load
+
+
+def load_uploads(folder: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> CorpusLoad:
+    """The ladders added from the browser, named `uploads/<file>`; none when the folder is
+    missing. Only regular files directly in the folder are read (links are not followed)."""
+    load = CorpusLoad()
+    if not folder.is_dir():
+        return load
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            continue  # a half-copied upload (.name.partial) or a stray file
+        name = f"{UPLOADS}/{path.name}"
+        if path.is_symlink() or not path.is_file():
+            load.skipped.append((name, "not a regular file"))
+            continue
+        read = read_source(path, name, max_file_mb)
+        if isinstance(read, SourceDocument):
+            load.documents.append(read)
+        else:
+            load.skipped.append((name, read))
     return load
 
 
