@@ -41,3 +41,7 @@ class UnknownRoleError(AdvisorError):
 
 class BackendUnavailableError(AdvisorError):
     """The configured language-model backend cannot be reached or is misconfigured."""
+
+
+class IndexBusyError(AdvisorError):
+    """Another process is updating the same index."""

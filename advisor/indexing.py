@@ -10,12 +10,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from advisor.corpus import DEFAULT_MAX_FILE_MB, load_corpus
+from advisor.corpus import DEFAULT_MAX_FILE_MB, load_corpus, load_uploads
 from advisor.embedding import Embedder, Vectors
 from advisor.ladder import ladders_from_passages, load_extra_aliases
 from advisor.models import Passage
 from advisor.parsing import HeldBack, embedding_text, read_document
-from advisor.store import PassageStore
+from advisor.store import PassageStore, Update
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -126,11 +126,19 @@ def update_index(
     rebuild: bool = False,
     progress: ProgressFactory | None = None,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    uploads: Path | None = None,
 ) -> IndexReport:
-    """Sync the store with the corpus folder; returns counts of what changed."""
+    """Sync the store with the corpus folder; returns counts of what changed.
+
+    Readers keep seeing the previous index until the update commits (see advisor.store), so a
+    run killed at any point leaves it usable and the next run picks up where this one stopped.
+    """
     started = time.perf_counter()
     load = load_corpus(corpus_dir, max_file_mb)
-    store.create(rebuild=rebuild)
+    if uploads is not None:  # ladders added from the browser are part of the corpus
+        added = load_uploads(uploads, max_file_mb)
+        load.documents += added.documents
+        load.skipped += added.skipped
     wanted: dict[str, Passage] = {}
     file_sha = {}
     held_back: list[HeldBack] = []
@@ -140,17 +148,15 @@ def update_index(
         held_back += parsed.held_back
         for passage in parsed.passages:
             wanted[passage.id] = passage
-    stored = {s.passage.id for s in store.stored()}
-    stale = [pid for pid in stored if pid not in wanted]
-    fresh = [p for pid, p in wanted.items() if pid not in stored]
-    store.delete(stale)
-    if fresh:
-        vectors = _embed(embedder, [embedding_text(p) for p in fresh], progress)
-        store.add(fresh, vectors, file_sha)
+    with store.update(rebuild=rebuild) as update:
+        diff = update.diff(set(wanted))
+        fresh = [p for pid, p in wanted.items() if pid in diff.fresh]
+        _embed_and_add(update, embedder, fresh, file_sha, progress)
+        update.commit(diff)
     return IndexReport(
-        added=len(fresh),
-        removed=len(stale),
-        unchanged=len(wanted) - len(fresh),
+        added=diff.added,
+        removed=diff.visible_stale,
+        unchanged=len(wanted) - diff.added,
         documents=len(load.documents),
         skipped=load.skipped,
         seconds=time.perf_counter() - started,
@@ -158,13 +164,33 @@ def update_index(
     )
 
 
-def _embed(embedder: Embedder, texts: list[str], progress: ProgressFactory | None) -> Vectors:
-    if progress is None:
+# Passages embedded and stored per step: bounds the vectors held in memory, and the work a
+# killed run loses (what it stored is reused by the next run).
+EMBED_CHUNK = 1024
+
+
+def _embed_and_add(
+    update: Update,
+    embedder: Embedder,
+    passages: list[Passage],
+    file_sha: dict[str, str],
+    progress: ProgressFactory | None,
+) -> None:
+    if not passages:
+        return
+    advance = progress(len(passages)) if progress is not None else None
+    step = min(EMBED_CHUNK, update.batch_limit)
+    for start in range(0, len(passages), step):
+        chunk = passages[start : start + step]
+        update.add(chunk, _embed(embedder, [embedding_text(p) for p in chunk], advance), file_sha)
+
+
+def _embed(embedder: Embedder, texts: list[str], advance: Callable[[int], None] | None) -> Vectors:
+    if advance is None:
         return embedder.embed(texts)
     import numpy as np
 
-    step = 64
-    advance = progress(len(texts))
+    step = 64  # progress granularity
     parts: list[Vectors] = []
     for start in range(0, len(texts), step):
         parts.append(embedder.embed(texts[start : start + step]))

@@ -113,3 +113,40 @@ def test_baseline_runs_over_the_same_collection(guide_settings: Settings) -> Non
     answer, sections = baseline.answer(EvalCase(id="x", question="What does a Senior PM do?"))
     assert len(sections) == 3 and any(s.startswith("3.") for s in sections)
     assert answer.backend == "llama-index baseline" and answer.citations
+
+
+def test_baseline_timeout_is_recorded_and_the_run_goes_on(guide_settings: Settings) -> None:
+    from typing import Any
+
+    import httpx
+    import openai
+    from llama_index.core.llms import MockLLM
+
+    from advisor.evaluation.answerers import TIMEOUT_NOTICE
+    from advisor.evaluation.runner import run_cases
+    from advisor.llama_embedding import MiniLMEmbedding
+
+    class TimingOutLLM(MockLLM):
+        """Times out on prompts about one question, as a slow server would; echoes the rest."""
+
+        def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> Any:
+            if "Senior PM" in prompt:
+                request = httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions")
+                raise openai.APITimeoutError(request=request)
+            return super().complete(prompt, formatted, **kwargs)
+
+    advisor = wiring.build_advisor(guide_settings)
+    baseline = LlamaIndexBaseline(
+        advisor.retriever.store.collection,
+        MiniLMEmbedding(advisor.retriever.embedder),
+        TimingOutLLM(max_tokens=8),
+        top_k=3,
+    )
+    cases = [
+        EvalCase(id="slow", question="What does a Senior PM do?", facts=[["senior"]]),
+        EvalCase(id="fine", question="What does a VP of Product do?"),
+    ]
+    slow, fine = run_cases(baseline, cases, [])
+    assert slow.answer.notice and slow.answer.notice.startswith(TIMEOUT_NOTICE)
+    assert slow.problems() and not slow.answer.refused and not slow.answer.citations
+    assert fine.answer.notice is None and fine.answer.citations

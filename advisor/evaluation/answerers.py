@@ -55,7 +55,11 @@ class LlamaIndexBaseline:
         history = [ChatMessage(role=m.role, content=m.content) for m in parse_history(case.history)]
         started = time.perf_counter()
         self.engine.reset()
-        response = self.engine.chat(case.question, chat_history=history)
+        try:
+            response = self.engine.chat(case.question, chat_history=history)
+        except _timeouts() as exc:
+            # One slow reply must not end the whole comparison: the case is scored as a failure.
+            return self._timed_out(case, time.perf_counter() - started, exc), []
         text = str(response.response).strip()
         nodes = response.source_nodes
         sections = [str(n.node.metadata.get("section", "")) for n in nodes]
@@ -78,6 +82,32 @@ class LlamaIndexBaseline:
             raw_generated=text,
         )
         return answer, sections
+
+    def _timed_out(self, case: EvalCase, seconds: float, exc: BaseException) -> Answer:
+        """An empty, unrefused answer: it fails every check an in-scope or out-of-scope case
+        makes (no facts, no citations, not a refusal), so a timeout never scores as a pass."""
+        return Answer(
+            question=case.question,
+            answer="",
+            refused=False,
+            backend=self.name,
+            latency_s=round(seconds, 4),
+            citations=[],
+            grounding="generated",
+            notice=f"{TIMEOUT_NOTICE} ({type(exc).__name__} after {seconds:.1f} s)",
+        )
+
+
+TIMEOUT_NOTICE = "the model call timed out"
+
+
+def _timeouts() -> tuple[type[BaseException], ...]:
+    """What a model call that ran out of time raises: the OpenAI client's timeout (llama-index
+    re-raises it after its retries), httpx's, or a plain TimeoutError."""
+    import httpx
+    import openai
+
+    return (openai.APITimeoutError, httpx.TimeoutException, TimeoutError)
 
 
 def _mark_sentences(text: str, marker: str) -> str:
