@@ -6,7 +6,7 @@ from pathlib import Path
 
 from advisor.conversation import Message, parse_history
 from advisor.errors import AdvisorError, InvalidQuestionError
-from advisor.understand.normalise import clean_text
+from advisor.textclean import clean_text
 
 _HISTORY_EXAMPLE = 'Give a JSON list like [{"role": "user", "content": "What does a PM do?"}].'
 

@@ -21,6 +21,7 @@ from itertools import pairwise
 from advisor.corpus import SourceDocument
 from advisor.injection import addresses_assistant
 from advisor.models import Passage, PassageKind
+from advisor.textclean import clean_text
 
 PARSER_VERSION = "4"
 INTRODUCTION = "Introduction"
@@ -240,8 +241,7 @@ def without_html(text: str) -> str:
 
 
 def _blocks(text: str) -> Iterator[_Block]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = without_html(text).split("\n")
+    lines = without_html(clean_text(text)).split("\n")
     paragraph: list[str] = []
     start = 0  # line index where the paragraph began
 

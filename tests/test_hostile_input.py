@@ -15,7 +15,7 @@ from advisor.config import Settings
 from advisor.corpus import load_corpus
 from advisor.errors import ConfigError
 from advisor.ladder import load_extra_aliases
-from advisor.understand.normalise import clean_text
+from advisor.textclean import clean_text
 from tests.conftest import CORPUS
 
 

@@ -10,32 +10,18 @@ ladders (role names and abbreviations included) are never changed.
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
 
+from advisor.textclean import clean_text
+
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-_KEPT_CONTROLS = {"\n", "\t"}
-# Format characters (zero-width spaces and joiners, bidi marks, the BOM, soft hyphens),
-# controls (NUL included) and lone surrogates (undecodable bytes) carry no words: left in,
-# they split a role name ("AP\u200bM") or make an empty question look like text.
-_INVISIBLE = {"Cf", "Cc", "Cs"}
-
-
-def clean_text(text: str) -> str:
-    """The text without invisible and control characters; newlines and tabs are kept."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isprintable():
-        return text  # the common case: nothing to remove
-    return "".join(
-        c for c in text if c in _KEPT_CONTROLS or unicodedata.category(c) not in _INVISIBLE
-    )
 
 
 @cache
