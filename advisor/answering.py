@@ -96,6 +96,13 @@ class Advisor:
     def verifier(self) -> Verifier:
         return self.scope.verifier
 
+    def use_index(self, retriever: HybridRetriever, scopes: list[LadderScope]) -> None:
+        """Answer from a rebuilt index from now on (a ladder added or removed while serving),
+        keeping the selected ladder if it is still loaded."""
+        selected = self.selected.name if self.selected else None
+        self.retriever, self.scopes = retriever, scopes
+        self.selected = next((s for s in scopes if s.name == selected), None)
+
     def select(self, name: str | None) -> None:
         """Answer about this ladder when a message names none (UnknownLadderError if unknown)."""
         self.selected = find_scope(self.scopes, name) if name else None

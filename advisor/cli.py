@@ -109,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from advisor import wiring
     from advisor.indexing import update_index
+    from advisor.uploads import uploads_dir
 
     report = update_index(
         settings.corpus_dir,
@@ -117,6 +118,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         rebuild=args.rebuild,
         progress=_progress_bar if settings.show_progress and sys.stderr.isatty() else None,
         max_file_mb=settings.max_file_mb,
+        uploads=uploads_dir(settings),  # ladders added in the browser stay indexed
     )
     print(report.summary())
     if report.skipped:
@@ -204,6 +206,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     records = Records.from_settings(settings)
     host, port = args.host or settings.serve_host, args.port or settings.serve_port
+    local = _loopback(host)
+    if not local and auth is None:
+        print(
+            f"warning: serving on {host} without a login: anyone who can reach this address "
+            "can use the advisor; adding ladders from the browser is off. Set "
+            "ADVISOR_SERVE_AUTH=user:password.",
+            file=sys.stderr,
+        )
     print(f"Serving the career advisor ({advisor_.backend} backend) on http://{host}:{port}")
     launch(
         advisor_,
@@ -213,8 +223,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         concurrency_limit=settings.serve_concurrency,
         records=records,
         secret=profile_secret(settings.data_dir),
+        # Adding ladders changes what every user is answered from: only behind a login, or
+        # for a server only this machine can reach.
+        uploads=settings if auth is not None or local else None,
     )
     return EXIT_OK
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to any interface
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from advisor.store import PassageStore, chroma_client
 
 if TYPE_CHECKING:
     from advisor.answering import Advisor
+    from advisor.indexing import IndexReport
     from advisor.ladder_scope import LadderScope
     from advisor.llm import ChatModel
 
@@ -102,6 +103,27 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
             )
         )
     return out
+
+
+def reindex(settings: Settings) -> "IndexReport":
+    """Bring the index up to date with the corpus folder and the ladders added from the
+    browser (the same run as `advisor index`)."""
+    from advisor.indexing import update_index
+    from advisor.uploads import uploads_dir
+
+    return update_index(
+        settings.corpus_dir,
+        passage_store(settings),
+        embedder(),
+        max_file_mb=settings.max_file_mb,
+        uploads=uploads_dir(settings),
+    )
+
+
+def refresh(advisor: "Advisor", settings: Settings) -> None:
+    """Point a running advisor at the index as it is now (a ladder added or removed)."""
+    r = retriever(settings)
+    advisor.use_index(r, scopes(r, settings))
 
 
 def build_advisor(

@@ -12,7 +12,9 @@ from typing import Any
 import gradio as gr
 from gradio.events import api as expose_api
 
+from advisor import wiring
 from advisor.answering import Advisor, Final, Token
+from advisor.config import Settings
 from advisor.errors import AdvisorError
 from advisor.ladder import with_article
 from advisor.planning import TransitionPlan
@@ -21,6 +23,7 @@ from ui import render
 from ui.checkin_tab import CheckInTab, identify
 from ui.feedback import FeedbackPanel
 from ui.ladder_svg import ladder_svg
+from ui.ladder_tab import LadderTab
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +101,11 @@ def build_app(
     records: Records | None = None,
     logged_in: bool = False,
     secret: str | None = None,
+    uploads: Settings | None = None,
 ) -> gr.Blocks:
     """The chat, the plan panel and the ladder picture for one advisor (no state shared); with
-    `records`, also answer feedback and the "Where am I?" check-in tab, stored there."""
+    `records`, also answer feedback and the "Where am I?" check-in tab, stored there; with
+    `uploads` (the settings of the index and data folder), the "Your ladder" upload tab."""
     roles = advisor.ladder.roles
     plain_ladder = ladder_svg(roles)
     role_choices = [(r.name, str(r.level)) for r in roles]
@@ -157,6 +162,15 @@ def build_app(
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
     checkin_tab = CheckInTab(advisor, records, logged_in=logged_in) if records else None
     feedback_panel = FeedbackPanel(records, advisor.backend) if records else None
+    ladder_tab = None
+    if uploads is not None:
+        settings = uploads
+
+        def reindex() -> None:
+            wiring.reindex(settings)
+            wiring.refresh(advisor, settings)
+
+        ladder_tab = LadderTab(settings, reindex, lambda: [s.name for s in advisor.scopes])
     with app:
         # Whose check-ins and feedback: the login's, else this browser's profile id.
         profile = gr.BrowserState(None, storage_key="advisor-profile", secret=secret)
@@ -269,7 +283,11 @@ def build_app(
                 )
             if checkin_tab is not None:
                 checkin_tab.build(owner)
+            if ladder_tab is not None:
+                ladder_tab.build(picker)
         opened = app.load(identify, profile, [profile, owner], api_visibility="private")
+        if ladder_tab is not None:  # ladders added since the page was built
+            app.load(ladder_tab.picker, None, picker, api_visibility="private")
         if checkin_tab is not None:
             opened.then(
                 checkin_tab.latest,
@@ -340,6 +358,7 @@ def launch(
     concurrency_limit: int = 2,
     records: Records | None = None,
     secret: str | None = None,
+    uploads: Settings | None = None,
 ) -> None:
     """Build the app for `advisor` and serve it until interrupted (`advisor serve`)."""
     app = build_app(
@@ -348,6 +367,7 @@ def launch(
         records=records,
         logged_in=auth is not None,
         secret=secret,
+        uploads=uploads,
     )
     app.queue(default_concurrency_limit=concurrency_limit)
     start(app, host, port, auth, block=True)

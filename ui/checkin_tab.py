@@ -62,8 +62,12 @@ class CheckInTab:
         self.advisor = advisor
         self.records = records
         self.logged_in = logged_in
-        self.ladders = [scope.ladder for scope in advisor.scopes]
         self.downloads = Path(tempfile.mkdtemp(prefix="advisor-checkins-"))
+
+    @property
+    def ladders(self) -> list[CareerLadder]:
+        """The ladders loaded now (a ladder may be added or removed while serving)."""
+        return [scope.ladder for scope in self.advisor.scopes]
 
     def ladder(self, name: str | None) -> CareerLadder:
         return find_ladder(self.ladders, name) if name else self.ladders[0]
