@@ -7,6 +7,7 @@ text is provisional: the final answer replaces it (the CLI and the UI both do so
 
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from advisor.conversation import Message
@@ -184,11 +185,15 @@ class Advisor:
             asked = " ".join(r.ask.text for r in reading.covered)
             text = ""
             try:
-                for delta in self.chat_model.stream(build_prompt(asked, context, roles)):
-                    text += delta
-                    yield Token(delta)
-                    if _looping(text):
-                        break  # small models repeat themselves; the rest would be dropped anyway
+                # Closed as soon as we stop reading (repetition, or our own consumer leaving):
+                # an abandoned reply left to the garbage collector can hang a later request.
+                with closing(self.chat_model.stream(build_prompt(asked, context, roles))) as reply:
+                    for delta in reply:
+                        text += delta
+                        yield Token(delta)
+                        # Only a new line can complete a repeated line (and the check is not free).
+                        if "\n" in delta and _looping(text):
+                            break  # small models repeat themselves; the rest would be dropped
             except BackendFailure as exc:
                 grounding = "extractive-fallback"
                 notice = f"Answered from the guide's text because {exc}."

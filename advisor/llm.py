@@ -5,18 +5,27 @@ embedded local model is llama.cpp's OpenAI-compatible server running in this pro
 exercised exactly like Ollama, vLLM or the OpenAI API.
 """
 
+import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 from urllib.parse import urlparse
 
+import httpx
+
 from advisor.config import Settings
 from advisor.errors import BackendUnavailableError, ConfigError
+from advisor.llm_reply import ReplyFault, remember_response, start_reply
+from advisor.redact import redact_url
 
 Role = Literal["system", "user", "assistant"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_COMPATIBLE_MODEL = "default"
+# Characters a reply may have per requested token before it counts as runaway: a server that
+# ignores max_tokens could send megabytes, and the checks after the stream grow with its length.
+REPLY_CHARS_PER_TOKEN = 12
+MIN_REPLY_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -34,35 +43,56 @@ class ChatModel(Protocol):
 
     name: str
 
-    def stream(self, turns: list[ChatTurn]) -> Iterator[str]: ...
+    def stream(self, turns: list[ChatTurn]) -> Generator[str, None, None]:
+        """The reply's text pieces; closing the generator early ends the reply (and its
+        connection) at once, so a caller that stops reading must close it."""
+        ...
 
 
 class LlamaIndexChatModel:
     """A llama-index LLM (OpenAI or OpenAILike) with errors sorted into config vs. failure."""
 
-    def __init__(self, name: str, llm: Any, where: str, deadline_s: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        llm: Any,
+        where: str,
+        deadline_s: float,
+        max_reply_chars: int,
+        http_client: httpx.Client | None = None,
+    ) -> None:
         self.name = name
         self.llm = llm
-        self.where = where
+        self.where = where  # already free of credentials: it is shown to the user
         self.deadline_s = deadline_s
+        self.max_reply_chars = max_reply_chars
+        self.http_client = http_client
 
-    def stream(self, turns: list[ChatTurn]) -> Iterator[str]:
+    def close(self) -> None:
+        """Close the pooled connections (a process that serves keeps them for its lifetime)."""
+        if self.http_client is not None:
+            self.http_client.close()
+
+    def stream(self, turns: list[ChatTurn]) -> Generator[str, None, None]:
         from llama_index.core.llms import ChatMessage
 
         messages = [ChatMessage(role=t.role, content=t.content) for t in turns]
-        # The client's timeout bounds each read of a stream, not the whole reply: a model that
-        # trickles tokens forever needs an overall deadline of our own.
+        # One deadline for the whole reply: the client's timeout only bounds each read.
         deadline = time.monotonic() + self.deadline_s
+        reply = start_reply(self.llm, messages, self.max_reply_chars)
         try:
-            for chunk in self.llm.stream_chat(messages):
-                if chunk.delta:
-                    yield chunk.delta
-                if time.monotonic() > deadline:
-                    raise BackendFailure(f"the {self.name} model timed out")
+            yield from reply.pieces(deadline, self._timed_out)
         except (BackendFailure, ConfigError):
             raise
+        except ReplyFault as exc:
+            raise BackendFailure(f"the {self.name} model's {exc}") from exc
         except Exception as exc:
             raise classify_error(exc, self.name, self.where) from exc
+        finally:
+            reply.stop()  # a no-op for a finished reply; ends an abandoned one now
+
+    def _timed_out(self) -> BackendFailure:
+        return BackendFailure(f"the {self.name} model timed out after {self.deadline_s:g} s")
 
 
 class LazyLocalChatModel:
@@ -80,8 +110,12 @@ class LazyLocalChatModel:
         """The llama-index LLM (starts the server); the eval's baseline drives it directly."""
         return self._load().llm
 
-    def stream(self, turns: list[ChatTurn]) -> Iterator[str]:
+    def stream(self, turns: list[ChatTurn]) -> Generator[str, None, None]:
         return self._load().stream(turns)
+
+    def close(self) -> None:
+        if self._model is not None:
+            self._model.close()
 
     def _load(self) -> "LlamaIndexChatModel":
         if self._model is None:
@@ -94,7 +128,6 @@ class LazyLocalChatModel:
 
 def classify_error(exc: Exception, backend: str, where: str) -> Exception:
     """A wrong key, URL or model is the user's to fix (ConfigError); the rest is a failure."""
-    import httpx
     import openai
 
     if isinstance(exc, httpx.TimeoutException):
@@ -115,6 +148,13 @@ def classify_error(exc: Exception, backend: str, where: str) -> Exception:
         return BackendFailure(f"the {backend} model at {where} is not reachable")
     if isinstance(exc, openai.APIStatusError):
         return BackendFailure(f"the {backend} model returned HTTP {exc.status_code}")
+    if isinstance(exc, openai.APIError):  # an error event inside the stream
+        return BackendFailure(f"the {backend} model reported an error")
+    if isinstance(exc, httpx.TransportError):
+        # Errors before the response are wrapped by openai (above); a bare one is mid-stream.
+        return BackendFailure(f"the {backend} model's reply was cut off")
+    if isinstance(exc, json.JSONDecodeError):
+        return BackendFailure(f"the {backend} model's reply was malformed")
     return BackendFailure(f"the {backend} model failed ({type(exc).__name__})")
 
 
@@ -145,8 +185,9 @@ def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
         case "openai-compatible":
             url = settings.openai_base_url
             if not url or urlparse(url).scheme not in ("http", "https") or not urlparse(url).netloc:
+                shown = redact_url(url) if url else url
                 raise ConfigError(
-                    f"OPENAI_BASE_URL={url!r} is not an http(s) URL.",
+                    f"OPENAI_BASE_URL={shown!r} is not an http(s) URL.",
                     "Set it to your server's OpenAI-compatible root, e.g. "
                     "http://127.0.0.1:11434/v1 for Ollama.",
                 )
@@ -162,6 +203,7 @@ def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
                 )
             from llama_index.llms.openai import OpenAI
 
+            client = _http_client()
             llm = OpenAI(
                 model=settings.llm_model or DEFAULT_OPENAI_MODEL,
                 api_key=settings.openai_api_key,
@@ -169,8 +211,16 @@ def build_chat_model(settings: Settings, backend: str) -> ChatModel | None:
                 max_tokens=settings.llm_max_tokens,
                 timeout=settings.llm_timeout_s,
                 max_retries=settings.llm_retries,
+                http_client=client,
             )
-            return LlamaIndexChatModel("openai", llm, "the OpenAI API", settings.llm_timeout_s)
+            return LlamaIndexChatModel(
+                "openai",
+                llm,
+                "the OpenAI API",
+                settings.llm_timeout_s,
+                reply_limit(settings),
+                client,
+            )
     raise BackendUnavailableError(f"Unknown backend {backend!r}.", "Use one of: " + _choices())
 
 
@@ -179,6 +229,7 @@ def _openai_like(
 ) -> "LlamaIndexChatModel":
     from llama_index.llms.openai_like import OpenAILike
 
+    client = _http_client()
     llm = OpenAILike(
         model=model,
         api_base=url,
@@ -189,8 +240,24 @@ def _openai_like(
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout_s,
         max_retries=settings.llm_retries,
+        http_client=client,
     )
-    return LlamaIndexChatModel(name, llm, url, settings.llm_timeout_s)
+    return LlamaIndexChatModel(
+        name, llm, redact_url(url), settings.llm_timeout_s, reply_limit(settings), client
+    )
+
+
+def reply_limit(settings: Settings) -> int:
+    """The most characters a reply may have (see REPLY_CHARS_PER_TOKEN)."""
+    return max(MIN_REPLY_CHARS, REPLY_CHARS_PER_TOKEN * settings.llm_max_tokens)
+
+
+def _http_client() -> httpx.Client:
+    """The OpenAI client's own defaults, plus the hook that lets a reply reach its response
+    (to end it at the deadline) without waiting on the client's locks."""
+    from openai import DefaultHttpxClient
+
+    return DefaultHttpxClient(event_hooks={"response": [remember_response]})
 
 
 def _choices() -> str:
