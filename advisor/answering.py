@@ -24,7 +24,7 @@ from advisor.ladder_scope import (
 )
 from advisor.llm import BackendFailure, ChatModel
 from advisor.models import Answer, Citation, Grounding, Passage
-from advisor.parsing import split_sentences
+from advisor.parsing import split_sentences, without_html
 from advisor.plan_intent import (
     PlanRequest,
     recognise_plan_request,
@@ -33,6 +33,7 @@ from advisor.plan_intent import (
 )
 from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
+from advisor.textclean import clean_text
 from advisor.understand.asks import Need, first_person, roles_in
 from advisor.understand.meaning import asks_amount
 from advisor.understand.read import ReadAsk, Reader, Reading
@@ -110,7 +111,8 @@ class Advisor:
 
     def validate(self, question: str) -> str:
         """The question stripped, or InvalidQuestionError saying what to fix."""
-        stripped = " ".join(question.split())
+        # Invisible characters first: a question of only zero-width spaces is empty.
+        stripped = " ".join(clean_text(question).split())
         if not stripped:
             raise InvalidQuestionError(
                 "The question is empty.",
@@ -223,7 +225,9 @@ class Advisor:
             grounding=grounding,
             dropped_sentences=verification.dropped,
             generated_sentences=judged,
-            raw_generated=text,
+            # What the model wrote, kept for inspection, without markup an API consumer
+            # might render.
+            raw_generated=without_html(text) if text is not None else None,
             notice=notice,
             standalone_question=_standalone(reading),
             not_covered=gaps,

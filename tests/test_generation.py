@@ -223,3 +223,14 @@ def test_malformed_base_url_is_a_configuration_error(guide_settings: Settings) -
     )
     with pytest.raises(ConfigError, match="not an http"):
         build_chat_model(settings, "openai-compatible")
+
+
+def test_markup_in_the_model_reply_is_not_passed_on_raw(guide_settings: Settings) -> None:
+    advisor, _ = _advisor(
+        guide_settings,
+        "Senior PMs must communicate with executives and stakeholders [2]. "
+        '<script>alert(1)</script><img src=x onerror="alert(2)">',
+    )
+    answer = advisor.ask("What does a Senior PM do?")
+    assert answer.raw_generated and "executives" in answer.raw_generated
+    assert "<script" not in answer.raw_generated and "<img" not in answer.raw_generated

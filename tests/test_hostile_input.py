@@ -273,3 +273,14 @@ def test_the_size_limit_is_a_setting_and_the_index_report_names_the_file(
     assert "Skipped dump.txt: 0.0 MB, over the 0.01 MB limit" in out
     assert "- notes.md: no ladder" in out
     assert "could not read dump.txt" in err
+
+
+def test_a_question_of_only_invisible_characters_is_empty_everywhere(
+    guide_advisor: Advisor,
+) -> None:
+    from advisor.errors import InvalidQuestionError
+
+    # The browser and /ask reach Advisor.ask directly, not through the CLI's cleaning.
+    with pytest.raises(InvalidQuestionError, match="empty"):
+        guide_advisor.ask("\u200b\u200d\ufeff\u2060")
+    assert not guide_advisor.ask("What does an AP\u200bM do?").refused

@@ -241,16 +241,17 @@ def test_html_from_passages_and_the_model_is_shown_as_text_and_never_runs(
     app, url = _serve(lambda: build_app(wiring.build_advisor(settings, chat_model=model)))
     try:
         session = Session(browser, url)
-        session.ask("What does an Apprentice Keeper do?")
+        # An image typed in the question is shown as text, never fetched.
+        session.ask("What does an Apprentice Keeper do? ![x](http://example.invalid/x.png)")
         session.open_last_sources()
-        expect(session.chat).to_contain_text(
-            'the great lens <img src=x onerror="window.__pwned=1">'
-        )
-        expect(session.chat).to_contain_text("fog <script>window.__pwned=2</script> in the")
+        expect(session.chat).to_contain_text("![x](http://example.invalid/x.png)")
+        # Tags in the corpus are removed when it is parsed: the passage reads as prose.
+        expect(session.chat).to_contain_text("You clean the great lens every dawn.")
+        expect(session.chat).to_contain_text("You record wind and fog in the logbook.")
         expect(session.chat).to_contain_text("Backend: fake")
         assert model.prompts, "the scripted model was never asked, so its reply was not shown"
         assert session.page.evaluate("typeof window.__pwned") == "undefined"
-        assert session.chat.locator('img[src="x"], script').count() == 0
+        assert session.chat.locator('img[src="x"], img[src*="example"], script').count() == 0
         session.screenshot("escaped-html.png")
         assert session.outside_requests() == []
         session.close()

@@ -30,6 +30,38 @@ log = logging.getLogger(__name__)
 TITLE = "Career Advisor"
 
 
+def question_safe(chatbot: gr.Chatbot) -> gr.Chatbot:
+    """The chat, with the user's own turns escaped like any passage: an image or a link typed
+    in a question is shown as text, never fetched (what the chat sends back is read with
+    render.question_text, so escaping twice changes nothing)."""
+    # Wrapped on the instance: a Chatbot subclass would make Gradio write a .pyi stub beside
+    # this module at import.
+    shown = chatbot.postprocess
+
+    def postprocess(value: Any) -> Any:
+        return shown([_safe_turn(m) for m in value] if value else value)
+
+    chatbot.postprocess = postprocess  # type: ignore[method-assign]
+    return chatbot
+
+
+def _safe_turn(message: Any) -> Any:
+    if not isinstance(message, dict) or message.get("role") != "user":
+        return message
+    content = message.get("content")
+    if isinstance(content, str):
+        return {**message, "content": render.question_markdown(render.question_text(content))}
+    if isinstance(content, list):
+        parts = [
+            {**p, "text": render.question_markdown(render.question_text(str(p["text"])))}
+            if isinstance(p, dict) and "text" in p
+            else p
+            for p in content
+        ]
+        return {**message, "content": parts}
+    return message
+
+
 def examples(advisor: Advisor) -> list[str]:
     """Example questions about the loaded ladder's own roles."""
     roles = advisor.ladder.roles
@@ -203,6 +235,7 @@ def build_app(
                             "Answers quote the career guide; open *Sources* under an answer "
                             "to read the passages.",
                         )
+                        question_safe(chatbot)
                         names = [scope.name for scope in advisor.scopes]
                         picker = gr.Dropdown(
                             names,
