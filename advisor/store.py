@@ -166,7 +166,7 @@ class PassageStore:
                     "The index has not been built yet (a first build did not finish).",
                     "Run `advisor index` (or `make index`) first.",
                 )
-            self._where = _visible_where(collection.metadata or {})
+            self._where = visible_where(collection.metadata or {})
             self._collection = collection
         return self._collection
 
@@ -443,7 +443,7 @@ def _same_stamp(collection: Any, stamp: dict[str, Any]) -> bool:
     return all(meta.get(key) == value for key, value in stamp.items())
 
 
-def _visible_where(meta: dict[str, Any]) -> dict[str, Any] | None:
+def visible_where(meta: dict[str, Any]) -> dict[str, Any] | None:
     """The filter that hides passages of an uncommitted or unfinished update, or None when
     every stored passage is visible."""
     if "generation" not in meta or meta.get("clean", True):

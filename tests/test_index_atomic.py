@@ -23,9 +23,12 @@ from advisor import wiring
 from advisor.cli import main
 from advisor.config import Settings
 from advisor.errors import IndexBusyError, IndexNotBuiltError
-from advisor.store import GEN_KEYS, _nodes
+from advisor.indexing import update_index
+from advisor.store import GEN_KEYS, STAGING_SUFFIX, PassageStore, _nodes, chroma_client
 from tests.conftest import CORPUS
+from tests.test_chroma_server import chroma_server  # noqa: F401  (the fixture)
 from tests.test_store_scale import (
+    LIMIT,
     MODEL,
     SCHEMA,
     HashEmbedder,
@@ -331,3 +334,66 @@ def _embedded_before_sigkill(command: list[str], env: dict[str, str]) -> int:
         proc.wait(timeout=30)
         os.close(leader)
     return done
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_kills_against_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:  # noqa: F811
+    """The same protocol through a real `chroma run` server: all its state is in Chroma."""
+    settings = Settings(index_dir=tmp_path / "unused", chroma_url=chroma_server, llm="extractive")
+    client = chroma_client(settings)
+    old, new = write_corpus(tmp_path / "old", OLD), write_corpus(tmp_path / "new", NEW)
+
+    def run(name: str, corpus: Path, rebuild: bool = False) -> None:
+        store = PassageStore(client, name, MODEL, SCHEMA, batch_limit=LIMIT)
+        update_index(corpus, store, HashEmbedder(), rebuild)
+
+    def visible(name: str) -> set[str]:
+        return {s.passage.id for s in PassageStore(client, name, MODEL, SCHEMA).stored()}
+
+    run("reference", old)
+    run("reference", new)
+    after = visible("reference")
+    assert PassageStore(client, "reference", MODEL, SCHEMA).batch_limit > LIMIT  # the server's
+    for rebuild in (False, True):
+        n = 0
+        while True:
+            n += 1
+            name = f"kill-{int(rebuild)}-{n}"
+            run(name, old)
+            before = visible(name)
+            with killed_at(n) as calls, contextlib.suppress(Killed):
+                run(name, new, rebuild)
+            assert visible(name) in (before, after), f"killed at write {n} (rebuild={rebuild})"
+            run(name, new)
+            assert visible(name) == after
+            collection = client.get_collection(name)
+            assert collection.count() == len(after)
+            assert not any(c.name == name + STAGING_SUFFIX for c in client.list_collections())
+            if len(calls) < n:
+                break
+    assert not (tmp_path / "unused").exists()
+
+
+def test_llama_index_baseline_reads_only_committed_passages(tmp_path: Path) -> None:
+    """A plain llama-index engine over the collection (the eval's baseline) is given the same
+    filter, so an unfinished update is invisible to it too."""
+    from llama_index.core.llms import MockLLM
+
+    from advisor.evaluation.answerers import LlamaIndexBaseline
+    from advisor.evaluation.dataset import EvalCase
+    from advisor.llama_embedding import MiniLMEmbedding
+
+    corpus, index_dir = write_corpus(tmp_path / "corpus", OLD), tmp_path / "index"
+    index(corpus, index_dir)
+    old_texts = {s.passage.text for s in small_store(index_dir).stored()}
+    write_corpus(corpus, NEW)
+    with killed_at(2, only="add"), pytest.raises(Killed):
+        index(corpus, index_dir)
+    store = small_store(index_dir)
+    baseline = LlamaIndexBaseline(
+        store.collection, MiniLMEmbedding(HashEmbedder()), MockLLM(max_tokens=4), top_k=30
+    )
+    # Words of the new, half-stored passages, so they would rank first if they were visible.
+    answer, _ = baseline.answer(EvalCase(id="x", question="Gamma Grade 1 task two task four"))
+    assert len(answer.citations) == 25 and {c.text for c in answer.citations} == old_texts

@@ -43,10 +43,15 @@ class LlamaIndexBaseline:
         from llama_index.core import VectorStoreIndex
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
+        from advisor.store import visible_where
+
         index = VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=collection), embed_model=embed_model
         )
-        self.engine = index.as_chat_engine(llm=llm, similarity_top_k=top_k)
+        # While an update is unfinished, the same passages as the advisor's: the committed ones.
+        where = visible_where(collection.metadata or {})
+        extra: dict[str, Any] = {"vector_store_kwargs": {"where": where}} if where else {}
+        self.engine = index.as_chat_engine(llm=llm, similarity_top_k=top_k, **extra)
         self.name = "llama-index baseline"
 
     def answer(self, case: EvalCase) -> tuple[Answer, list[str]]:
