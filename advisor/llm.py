@@ -16,7 +16,7 @@ import httpx
 
 from advisor.config import Settings
 from advisor.errors import BackendUnavailableError, ConfigError
-from advisor.llm_reply import ReplyFault, remember_response, start_reply
+from advisor.llm_reply import Reply, ReplyFault, remember_response
 from advisor.redact import redact_url
 
 Role = Literal["system", "user", "assistant"]
@@ -79,8 +79,9 @@ class LlamaIndexChatModel:
         messages = [ChatMessage(role=t.role, content=t.content) for t in turns]
         # One deadline for the whole reply: the client's timeout only bounds each read.
         deadline = time.monotonic() + self.deadline_s
-        reply = start_reply(self.llm, messages, self.max_reply_chars)
+        reply = Reply(self.max_reply_chars)
         try:
+            reply.start(self.llm, messages)
             yield from reply.pieces(deadline, self._timed_out)
         except (BackendFailure, ConfigError):
             raise

@@ -65,6 +65,14 @@ class Reply:
             assert isinstance(item, str)
             yield item
 
+    def start(self, llm: Any, messages: list[Any]) -> None:
+        """Start reading `llm.stream_chat(messages)` in a daemon worker thread (daemon: a
+        worker still waiting on a silent server must not keep the program from exiting)."""
+        worker = threading.Thread(
+            target=read_reply, args=(llm, messages, self), name="model-reply", daemon=True
+        )
+        worker.start()
+
     def attach(self, response: httpx.Response) -> None:
         """Called in the worker thread once the response's headers have arrived."""
         response.stream = _StoppableStream(response.stream, self)
@@ -134,16 +142,6 @@ def remember_response(response: httpx.Response) -> None:
     reply = getattr(_current, "reply", None)
     if isinstance(reply, Reply):
         reply.attach(response)
-
-
-def start_reply(llm: Any, messages: list[Any], max_chars: int) -> Reply:
-    """Start reading `llm.stream_chat(messages)` in a daemon worker thread."""
-    reply = Reply(max_chars)
-    worker = threading.Thread(
-        target=read_reply, args=(llm, messages, reply), name="model-reply", daemon=True
-    )
-    worker.start()
-    return reply
 
 
 def read_reply(llm: Any, messages: list[Any], reply: Reply) -> None:
