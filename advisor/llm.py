@@ -17,7 +17,7 @@ import httpx
 from advisor.config import Settings
 from advisor.errors import BackendUnavailableError, ConfigError
 from advisor.llm_reply import Reply, ReplyFault, remember_response
-from advisor.redact import redact_url
+from advisor.redact import redact_http_logs, redact_url
 
 Role = Literal["system", "user", "assistant"]
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -258,6 +258,7 @@ def _http_client() -> httpx.Client:
     (to end it at the deadline) without waiting on the client's locks."""
     from openai import DefaultHttpxClient
 
+    redact_http_logs()  # httpx logs every request's URL, password included
     return DefaultHttpxClient(event_hooks={"response": [remember_response]})
 
 

@@ -5,6 +5,7 @@ exception's text may quote a request's headers or the URL it failed on. Whatever
 or a log goes through `redact_url` (a URL from the settings) or `scrub_text` (free text).
 """
 
+import logging
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -27,6 +28,10 @@ _ASSIGNED = re.compile(
 )
 # OpenAI-style keys ('sk-...', 'sk-proj-...') quoted anywhere, even without a label.
 _OPENAI_KEY = re.compile(r"\bsk-[A-Za-z0-9_-]{6,}")
+# Loggers of the HTTP stack that write request URLs: httpx logs each one, password included,
+# at INFO ('HTTP Request: POST http://user:secret@host/v1/...'). A logger's filter is not
+# inherited by its children, so each is named.
+HTTP_LOGGERS = ("httpx", "httpcore", "openai", "openai._base_client")
 
 
 def redact_url(url: str) -> str:
@@ -52,6 +57,26 @@ def scrub_text(text: str, secrets: Iterable[str | None] = ()) -> str:
     text = _SCHEME_TOKEN.sub(lambda m: f"{m.group(1)} {MASK}", text)
     text = _ASSIGNED.sub(lambda m: f"{m.group(1)}{MASK}", text)
     return _OPENAI_KEY.sub(f"sk-{MASK}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a log record's message with `scrub_text` before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        scrubbed = scrub_text(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        return True
+
+
+def redact_http_logs() -> None:
+    """Scrub the HTTP stack's log records (idempotent): whoever turns logging on sees no
+    credentials."""
+    for name in HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
 
 
 def settings_secrets(settings: Settings) -> list[str]:

@@ -8,6 +8,7 @@ would in production.
 import gc
 import http.server
 import json
+import logging
 import os
 import select
 import socket
@@ -371,6 +372,17 @@ def test_credentials_never_reach_configuration_errors(
     with_password = url.replace("http://", "http://user:secret@")
     answer = compatible(with_password).ask(QUESTION)
     assert answer.notice and "secret" not in answer.notice
+
+
+def test_credentials_never_reach_the_logs(
+    compatible: Compatible, stub_server: tuple[str, _Stub], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, _ = stub_server
+    caplog.set_level(logging.DEBUG)
+    answer = compatible(url.replace("http://", "http://user:secret@")).ask(QUESTION)
+    assert answer.grounding.startswith("generated")
+    assert "HTTP Request: POST" in caplog.text  # httpx did log the request
+    assert "secret" not in caplog.text
 
 
 @pytest.mark.parametrize(
