@@ -226,6 +226,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # Adding ladders changes what every user is answered from: only behind a login, or
         # for a server only this machine can reach.
         uploads=settings if auth is not None or local else None,
+        queue_size=settings.serve_queue_size,
     )
     return EXIT_OK
 

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     serve_concurrency: int = Field(
         2, ge=1, le=64, description="Answers computed at once; more requests wait in the queue."
     )
+    serve_queue_size: int = Field(
+        64, ge=1, le=10_000, description="Requests that may wait for an answer slot at once."
+    )
     show_progress: bool = Field(True, description="Show a progress bar while embedding.")
     data_dir: Path = Field(
         Path("data"), description="Folder of the advisor's own data (check-ins, feedback)."

@@ -45,3 +45,7 @@ class BackendUnavailableError(AdvisorError):
 
 class IndexBusyError(AdvisorError):
     """Another process is updating the same index."""
+
+
+class IndexUnavailableError(AdvisorError):
+    """The index exists but cannot be reached now (its Chroma server is down)."""

@@ -51,7 +51,14 @@ from urllib.parse import urlparse
 
 from advisor.config import Settings
 from advisor.embedding import Vectors
-from advisor.errors import ConfigError, IndexBusyError, IndexMismatchError, IndexNotBuiltError
+from advisor.errors import (
+    AdvisorError,
+    ConfigError,
+    IndexBusyError,
+    IndexMismatchError,
+    IndexNotBuiltError,
+    IndexUnavailableError,
+)
 from advisor.models import Passage, PassageKind
 
 REBUILD_HINT = "Run `advisor index --rebuild` to rebuild the index from the corpus."
@@ -280,17 +287,30 @@ class PassageStore:
     def query(
         self, vector: Vectors, k: int, sources: frozenset[str] | None = None
     ) -> list[tuple[str, float]]:
-        """The k nearest passage ids with cosine similarity, from the given documents only."""
-        count = self.collection.count()
-        if count == 0:
-            return []
-        where = _all_of([{"source": {"$in": sorted(sources)}} if sources else None, self._where])
-        got = self.collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(k, count),
-            include=["distances"],
-            where=where,
-        )
+        """The k nearest passage ids with cosine similarity, from the given documents only;
+        IndexUnavailableError when the store cannot be reached (a Chroma server gone)."""
+        try:
+            count = self.collection.count()
+            if count == 0:
+                return []
+            where = _all_of(
+                [{"source": {"$in": sorted(sources)}} if sources else None, self._where]
+            )
+            got = self.collection.query(
+                query_embeddings=[vector.tolist()],
+                n_results=min(k, count),
+                include=["distances"],
+                where=where,
+            )
+        except AdvisorError:
+            raise
+        except Exception as exc:  # chromadb raises httpx, its own and plain errors by version
+            raise IndexUnavailableError(
+                f"The index cannot be reached right now ({type(exc).__name__}); nothing was "
+                "answered.",
+                "Ask again in a moment. If it persists, check the Chroma server "
+                "(ADVISOR_CHROMA_URL) or the index folder.",
+            ) from exc
         return [
             (pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)
         ]

@@ -5,11 +5,12 @@ import logging
 import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi.responses import JSONResponse
 from gradio.events import api as expose_api
 
 from advisor import wiring
@@ -22,6 +23,7 @@ from advisor.records import Records
 from ui import render
 from ui.checkin_tab import CheckInTab, identify
 from ui.feedback import FeedbackPanel
+from ui.health import health
 from ui.ladder_svg import ladder_svg
 from ui.ladder_tab import LadderTab
 
@@ -357,6 +359,9 @@ def chat_replies(
         yield render.error_messages("Something went wrong on our side.", "Please try again."), None
 
 
+HealthCheck = Callable[[], tuple[int, dict[str, Any]]]
+
+
 def start(
     app: gr.Blocks,
     host: str = "127.0.0.1",
@@ -364,15 +369,17 @@ def start(
     auth: tuple[str, str] | None = None,
     *,
     block: bool = True,
+    health_check: HealthCheck | None = None,
 ) -> str:
-    """Serve the app (blocking unless block=False) and return its local URL."""
+    """Serve the app (blocking unless block=False) and return its local URL; with a
+    health_check, also GET /healthz (open without login, like any load balancer probe)."""
     _, url, _ = app.launch(
         server_name=host,
         server_port=port,
         auth=auth,
         share=False,
         inbrowser=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         show_error=False,
         footer_links=["api"],
         theme=theme(),
@@ -380,6 +387,16 @@ def start(
         ssr_mode=False,
         quiet=not block,
     )
+    if health_check is not None:
+        check = health_check
+
+        def healthz() -> JSONResponse:
+            status, body = check()
+            return JSONResponse(body, status_code=status)
+
+        app.server_app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    if block:
+        app.block_thread()
     return str(url)
 
 
@@ -392,6 +409,7 @@ def launch(
     records: Records | None = None,
     secret: str | None = None,
     uploads: Settings | None = None,
+    queue_size: int | None = None,
 ) -> None:
     """Build the app for `advisor` and serve it until interrupted (`advisor serve`)."""
     app = build_app(
@@ -402,8 +420,10 @@ def launch(
         secret=secret,
         uploads=uploads,
     )
-    app.queue(default_concurrency_limit=concurrency_limit)
-    start(app, host, port, auth, block=True)
+    # A bounded queue: past queue_size waiting requests, a user is told the app is busy and
+    # to try again, instead of every request waiting longer and longer.
+    app.queue(default_concurrency_limit=concurrency_limit, max_size=queue_size)
+    start(app, host, port, auth, block=True, health_check=lambda: health(advisor, records))
 
 
 def _error_text(exc: AdvisorError) -> str:

@@ -1,0 +1,185 @@
+"""Running as a service: /healthz, a bounded queue, and a Chroma server going away and back."""
+
+import asyncio
+import gc
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import httpx
+import pytest
+from gradio_client import Client
+
+from advisor import wiring
+from advisor.answering import Advisor
+from advisor.config import Settings
+from advisor.errors import IndexUnavailableError
+from advisor.indexing import update_index
+from advisor.llm import ChatTurn
+from advisor.records import Records
+from tests.conftest import CORPUS
+from tests.test_chroma_server import CHROMA
+from ui.app import build_app, chat_replies, start
+from ui.health import health
+
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(
+    make: Callable[[], gr.Blocks], queue: dict[str, Any] | None = None, **start_kwargs: Any
+) -> tuple[gr.Blocks, str]:
+    async def boot() -> tuple[gr.Blocks, str]:
+        app = make()
+        app.queue(**(queue or {}))
+        return app, start(app, "127.0.0.1", _port(), block=False, **start_kwargs)
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, boot()).result()
+
+
+class ChromaProcess:
+    """A real `chroma run` on loopback that the test can stop and start again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.port = path, _port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def up(self) -> None:
+        cmd = [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1"]
+        self.proc = subprocess.Popen(
+            [*cmd, "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        pytest.fail("chroma run did not start listening within 60 s")
+
+    def down(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+
+@pytest.fixture
+def chroma(tmp_path: Path) -> Iterator[ChromaProcess]:
+    server = ChromaProcess(tmp_path / "server")
+    server.up()
+    try:
+        yield server
+    finally:
+        gc.collect()
+        server.down()
+
+
+def test_chroma_going_away_mid_conversation_is_a_message_and_recovers(
+    chroma: ChromaProcess, tmp_path: Path
+) -> None:
+    settings = Settings(
+        corpus_dir=CORPUS,
+        index_dir=tmp_path / "unused",
+        chroma_url=chroma.url,
+        data_dir=tmp_path / "data",
+        llm="extractive",
+    )
+    update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings)
+    records = Records.from_settings(settings)
+    assert not advisor.ask("What does a Senior PM do?").refused
+    assert health(advisor, records)[0] == 200
+
+    chroma.down()
+    with pytest.raises(IndexUnavailableError, match="cannot be reached"):
+        advisor.ask("What does an APM do?")
+    # The browser chat shows it as a message in the conversation, not an exception page.
+    *_, (messages, _) = chat_replies(advisor, "And a PM?", [])
+    assert "cannot be reached right now" in messages[-1]["content"]
+    status, body = health(advisor, records)
+    assert status == 503 and body["index"]["status"] == "unavailable"
+
+    chroma.up()  # the same server back: the same advisor answers again, no restart
+    answer = advisor.ask("What does an APM do?")
+    assert not answer.refused and answer.citations[0].section.startswith("1.")
+    assert health(advisor, records)[0] == 200
+    advisor.retriever.store.close()
+
+
+def test_healthz_is_open_to_probes_and_names_no_secret(
+    guide_advisor: Advisor, tmp_path: Path
+) -> None:
+    records = Records(f"sqlite:///{tmp_path / 'advisor.db'}")
+    app, url = _serve(
+        lambda: build_app(guide_advisor, records=records),
+        auth=("ana", "s3cret-pass"),
+        health_check=lambda: health(guide_advisor, records),
+    )
+    try:
+        got = httpx.get(f"{url.rstrip('/')}/healthz", timeout=30)
+        assert got.status_code == 200
+        body = got.json()
+        assert body["status"] == "ok" and body["index"]["passages"] == 37
+        assert body["database"] == {"status": "ok"} and body["model"]["backend"] == "extractive"
+        assert "s3cret" not in got.text and str(tmp_path) not in got.text
+        # Everything else still needs the login.
+        assert httpx.get(f"{url.rstrip('/')}/config", timeout=30).status_code == 401
+    finally:
+        app.close()
+        records.close()
+
+
+class SlowChatModel:
+    """A fake model that takes a second before it answers: requests pile up in the queue."""
+
+    name = "fake"
+
+    def stream(self, turns: list[ChatTurn]) -> Iterator[str]:
+        time.sleep(1.0)
+        yield "Senior PMs must communicate with executives and stakeholders [2]."
+
+
+def test_a_full_queue_answers_busy_instead_of_growing(guide_settings: Settings) -> None:
+    advisor = wiring.build_advisor(guide_settings, chat_model=SlowChatModel())
+    app, url = _serve(
+        lambda: build_app(advisor, concurrency_limit=1),
+        queue={"default_concurrency_limit": 1, "max_size": 1},
+    )
+    try:
+        client = Client(url, verbose=False)
+        jobs = [
+            client.submit("What does a Senior PM do?", [], None, api_name="/ask") for _ in range(5)
+        ]
+        outcomes: list[str] = []
+        for job in jobs:
+            try:
+                outcomes.append("answered" if job.result(timeout=120)["citations"] else "empty")
+            except Exception as exc:  # gradio_client raises the queue's refusal
+                outcomes.append(str(exc))
+        assert "answered" in outcomes
+        refused = [o for o in outcomes if o != "answered"]
+        assert refused and all("queue is full" in o.lower() for o in refused), outcomes
+        client.close()
+    finally:
+        app.close()
