@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="URL of a Chroma server (http://host:port) used instead of index_dir."
     )
+    chroma_auth_token: str | None = Field(
+        None, description="Token for a protected Chroma server (sent as a Bearer token)."
+    )
+    chroma_tenant: str = Field("default_tenant", description="Chroma tenant on the server.")
+    chroma_database: str = Field("default_database", description="Chroma database on the server.")
     collection: str = Field("career_guide", description="Chroma collection name.")
     llm: BackendName = Field("auto", description="Language-model backend.")
     llm_model: str | None = Field(None, description="Model name for openai/openai-compatible.")

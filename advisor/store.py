@@ -60,6 +60,7 @@ from advisor.errors import (
     IndexUnavailableError,
 )
 from advisor.models import Passage, PassageKind
+from advisor.redact import redact_url, scrub_text, settings_secrets
 
 REBUILD_HINT = "Run `advisor index --rebuild` to rebuild the index from the corpus."
 NEVER = 2**31 - 1  # gen_removed of a current passage; fits every backend's integer metadata
@@ -110,17 +111,25 @@ def chroma_client(settings: Settings) -> Any:
                 f"ADVISOR_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL.",
                 "Use the form http://127.0.0.1:8000, or unset it for the embedded store.",
             )
+        token = settings.chroma_auth_token
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
+                # A token-protected server (Chroma's token auth, or a proxy in front of it).
+                headers={"Authorization": f"Bearer {token}"} if token else None,
+                tenant=settings.chroma_tenant,
+                database=settings.chroma_database,
                 settings=chroma_settings,
             )
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError here
+            # Neither the URL's credentials nor the token may reach the message.
+            detail = scrub_text(str(exc), settings_secrets(settings))
             raise ConfigError(
-                f"Cannot reach the Chroma server at {settings.chroma_url} ({exc}).",
-                "Start it (`chroma run --path DIR --port PORT`) or unset ADVISOR_CHROMA_URL.",
+                f"Cannot use the Chroma server at {redact_url(settings.chroma_url)} ({detail}).",
+                "Start it (`chroma run --path DIR --port PORT`), check ADVISOR_CHROMA_AUTH_TOKEN, "
+                "ADVISOR_CHROMA_TENANT and ADVISOR_CHROMA_DATABASE, or unset ADVISOR_CHROMA_URL.",
             ) from exc
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)

@@ -183,3 +183,52 @@ def test_a_full_queue_answers_busy_instead_of_growing(guide_settings: Settings) 
         client.close()
     finally:
         app.close()
+
+
+def test_a_token_protected_chroma_gets_the_token_and_errors_name_no_secret(
+    tmp_path: Path,
+) -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    from advisor.errors import ConfigError
+
+    seen: list[str | None] = []
+
+    class Guard(BaseHTTPRequestHandler):
+        """A server that wants a token it is never given: every request is refused."""
+
+        def do_GET(self) -> None:
+            seen.append(self.headers.get("Authorization"))
+            body = b'{"error": "Unauthorized"}'
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Guard)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        settings = Settings(
+            index_dir=tmp_path,
+            chroma_url=f"http://admin:hunter2-password@127.0.0.1:{port}",
+            chroma_auth_token="tok-0123456789abcdef",
+            chroma_tenant="team-a",
+            llm="extractive",
+        )
+        with pytest.raises(ConfigError) as caught:
+            wiring.passage_store(settings).collection  # noqa: B018  (opening is the test)
+        assert seen and seen[0] == "Bearer tok-0123456789abcdef"
+        shown = str(caught.value)
+        assert "tok-0123456789abcdef" not in shown and "hunter2" not in shown
+        assert "ADVISOR_CHROMA_AUTH_TOKEN" in shown
+    finally:
+        server.shutdown()
+        gc.collect()  # chromadb's pooled sockets: closed here, where the warning is expected
