@@ -6,7 +6,7 @@ text is provisional: the final answer replaces it (the CLI and the UI both do so
 """
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -139,7 +139,7 @@ class Advisor:
 
     def stream(
         self, question: str, history: Sequence[Message] = (), ladder: str | None = None
-    ) -> Iterator[Event]:
+    ) -> Generator[Event, None, None]:
         """Tokens as the model writes them, then the verified Final answer. `ladder` picks the
         ladder for this call when the question names none (a browser session's choice)."""
         started = time.perf_counter()

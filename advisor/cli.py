@@ -48,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print("hint: check the ADVISOR_* variables and .env (see README).", file=sys.stderr)
             return EXIT_USAGE
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from advisor.redact import scrub_text
+
+        # An exception's text can quote a URL or header it was given: never a secret.
+        print(f"internal error: {type(exc).__name__}: {scrub_text(str(exc))}", file=sys.stderr)
         return EXIT_INTERNAL
 
 
@@ -268,6 +271,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.answering import Final, Token
     from advisor.cli_input import text_arg
     from advisor.conversation import Message
+    from advisor.redact import scrub_text
     from advisor.wiring import build_advisor
 
     advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
@@ -298,7 +302,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
                 elif isinstance(event, Final):
                     answer = event.answer
         except AdvisorError as exc:
-            print(f"advisor> {exc}")
+            print(f"advisor> {scrub_text(str(exc))}")
             continue
         if streamed:
             print("\n(draft replaced by the verified answer below)")

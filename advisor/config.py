@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, description="Model name for openai/openai-compatible.")
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
     llm_max_tokens: int = Field(160, ge=16, le=4096, description="Longest generated answer.")
-    llm_timeout_s: float = Field(60.0, gt=0, description="Timeout of one model request, seconds.")
+    llm_timeout_s: float = Field(
+        60.0, gt=0, description="Deadline of one model reply, the whole stream, seconds."
+    )
     llm_retries: int = Field(0, ge=0, le=5, description="Retries of a failed model request.")
     local_threads: int = Field(2, ge=1, le=64, description="CPU threads of the local model.")
     local_context: int = Field(4096, ge=512, description="Context window of the local model.")

@@ -108,7 +108,7 @@ def chroma_client(settings: Settings) -> Any:
         url = urlparse(settings.chroma_url)
         if url.scheme not in ("http", "https") or not url.hostname:
             raise ConfigError(
-                f"ADVISOR_CHROMA_URL={settings.chroma_url!r} is not an http(s) URL.",
+                f"ADVISOR_CHROMA_URL={redact_url(settings.chroma_url)!r} is not an http(s) URL.",
                 "Use the form http://127.0.0.1:8000, or unset it for the embedded store.",
             )
         token = settings.chroma_auth_token

@@ -6,6 +6,7 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -344,14 +345,18 @@ def chat_replies(
     text = ""
     yield [render.streaming_message(text)], None
     try:
-        for event in advisor.stream(message, render.history_messages(history), ladder):
-            if isinstance(event, Token):
-                text += event.text
-                yield [render.streaming_message(text)], None
-            elif isinstance(event, Final):
-                answer = event.answer
-                plan = None if answer.plan is None else TransitionPlan.model_validate(answer.plan)
-                yield render.answer_messages(answer), plan
+        # Closed when the page stops listening (Stop, a closed tab): the model reply ends now.
+        with closing(advisor.stream(message, render.history_messages(history), ladder)) as events:
+            for event in events:
+                if isinstance(event, Token):
+                    text += event.text
+                    yield [render.streaming_message(text)], None
+                elif isinstance(event, Final):
+                    answer = event.answer
+                    plan = (
+                        None if answer.plan is None else TransitionPlan.model_validate(answer.plan)
+                    )
+                    yield render.answer_messages(answer), plan
     except AdvisorError as exc:
         yield render.error_messages(exc.message, exc.hint), None
     except Exception:
