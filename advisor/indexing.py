@@ -6,6 +6,7 @@ deleted file's passages are removed.
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,10 +91,16 @@ def describe(
         ladder.source: ladder
         for ladder in ladders_from_passages(passages, load_extra_aliases(corpus_dir))
     }
+    # Counted and grouped in one pass each: a scan of every passage per document was
+    # quadratic (seconds at a thousand documents, on every unchanged re-index).
+    counts = Counter(p.source for p in passages)
+    held_by_source: dict[str, list[str]] = {}
+    for h in held_back:
+        held_by_source.setdefault(h.source, []).append(_held_warning(h))
     reports = []
-    for name in sorted({p.source for p in passages} | {h.source for h in held_back}):
-        count = sum(p.source == name for p in passages)
-        held = [_held_warning(h) for h in held_back if h.source == name]
+    for name in sorted(counts.keys() | held_by_source.keys()):
+        count = counts[name]
+        held = held_by_source.get(name, [])
         ladder = ladders.get(name)
         if ladder is None:
             reports.append(DocumentReport(name, count, warnings=held))
