@@ -314,11 +314,21 @@ class PassageStore:
         except AdvisorError:
             raise
         except Exception as exc:  # chromadb raises httpx, its own and plain errors by version
+            # An embedded store fails like this when its folder was overwritten or damaged
+            # (SQLite: "file is not a database"): waiting will not help, and `advisor index`
+            # cannot open a damaged file either, so the hint says to remove the folder.
+            embedded = bool(self._client.get_settings().is_persistent)
+            hint = (
+                "Ask again in a moment. If it persists, the index folder (ADVISOR_INDEX_DIR) "
+                "is damaged: delete it and run `advisor index`."
+                if embedded
+                else "Ask again in a moment. If it persists, check the Chroma server "
+                "(ADVISOR_CHROMA_URL)."
+            )
             raise IndexUnavailableError(
                 f"The index cannot be reached right now ({type(exc).__name__}); nothing was "
                 "answered.",
-                "Ask again in a moment. If it persists, check the Chroma server "
-                "(ADVISOR_CHROMA_URL) or the index folder.",
+                hint,
             ) from exc
         return [
             (pid, 1.0 - float(d)) for pid, d in zip(got["ids"][0], got["distances"][0], strict=True)
