@@ -22,7 +22,6 @@ from advisor.assessment import (
 )
 from advisor.config import Settings
 from advisor.ladder import CareerLadder
-from advisor.records import Records, dump_jsonl, feedback_as_eval_cases
 
 EXIT_OK = 0
 # The answer a person types at the prompt, by its first letter.
@@ -59,6 +58,7 @@ def run_checkin(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.checkin_export import checkin_markdown
     from advisor.ladder_scope import find_ladder
     from advisor.planning import plan_transition
+    from advisor.records import Records
 
     records = Records.from_settings(settings)
     owner = owner_of(args.user)
@@ -90,6 +90,9 @@ def run_checkin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    # Imported here: the database layer costs every other command's start-up otherwise.
+    from advisor.records import Records, dump_jsonl, feedback_as_eval_cases
+
     records = Records.from_settings(settings)
     text = dump_jsonl(feedback_as_eval_cases(records.feedback(helpful=False)))
     if args.out:

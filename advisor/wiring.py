@@ -8,6 +8,7 @@ from advisor.embedding import EMBEDDING_MODEL_ID, Embedder, MiniLMEmbedder
 from advisor.ladder import CareerLadder, ladders_from_passages, load_extra_aliases
 from advisor.lexicon import tokens
 from advisor.parsing import PARSER_VERSION
+from advisor.phrase_cache import CACHE_FILE, PhraseCache
 from advisor.retrieval import HybridRetriever
 from advisor.store import PassageStore, chroma_client
 
@@ -75,11 +76,21 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
     }
     out = []
     normaliser: Normaliser | None = None
+    # The embedded store's folder keeps the phrase vectors too; a server's index has no local
+    # folder of its own, so it embeds them at start.
+    cache = PhraseCache(
+        None if settings.chroma_url else settings.index_dir / CACHE_FILE, r.embedder.model_id
+    )
     for ladder in r.ladders:
         sources = frozenset({ladder.source} | reference) if several else None
         own = [p for p in passages if sources is None or p.source in sources]
         understanding = Understanding(
-            own, ladder, r.embedder, settings.scope_threshold, settings.scope_unknown_threshold
+            own,
+            ladder,
+            r.embedder,
+            settings.scope_threshold,
+            settings.scope_unknown_threshold,
+            cache,
         )
         if normaliser is None:
             corpus_words = {w for p in passages for w in tokens(f"{p.section} {p.text}")}
@@ -102,6 +113,7 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
                 sources,
             )
         )
+    cache.save()
     return out
 
 

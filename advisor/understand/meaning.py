@@ -23,6 +23,7 @@ from advisor.ladder import CareerLadder, Role, normalize
 from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.models import Passage
 from advisor.parsing import split_sentences
+from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import Need, mask_roles
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
@@ -83,6 +84,7 @@ class Understanding:
         embedder: Embedder,
         threshold: float,
         strange_threshold: float,
+        cache: PhraseCache | None = None,
     ) -> None:
         self.ladder = ladder
         self.embedder = embedder
@@ -111,16 +113,18 @@ class Understanding:
         self.sentence_stems = [
             {stem(t) for t in tokens(x)} for p in passages for x in split_sentences(p.text)
         ]
-        self.phrase_vectors: Vectors = _embed(embedder, phrases)
+        # The same texts at every start: read from the phrase cache when there is one.
+        cached = cache or PhraseCache(None, embedder.model_id)
+        self.phrase_vectors: Vectors = _embed(embedder, phrases, cached)
         vocabulary = sorted(
             w for w in (self.corpus_words | self.framing) if w not in STOPWORDS and len(w) > 2
         )
         self.vocabulary = vocabulary
-        self.vocabulary_vectors = _embed(embedder, vocabulary)
+        self.vocabulary_vectors = _embed(embedder, vocabulary, cached)
         general = sorted(
             {x for p in passages if p.level is None for x in split_sentences(p.text) if x}
         )
-        self.general_vectors: Vectors = _embed(embedder, general)
+        self.general_vectors: Vectors = _embed(embedder, general, cached)
         self.document = document_words()
         self._role_vectors: list[tuple[Role, list[str], Vectors]] | None = None
         self.job_heads = job_heads()
@@ -132,7 +136,7 @@ class Understanding:
         for need, texts in need_examples().items():
             self.need_labels += [need] * len(texts)
             examples += texts
-        self.need_vectors = _embed(embedder, examples)
+        self.need_vectors = _embed(embedder, examples, cached)
 
     def need_score(self, text: str) -> float:
         """How closely the ask paraphrases one of the need examples (max cosine)."""
@@ -404,7 +408,7 @@ _DOWN = re.compile(r"\b(?:before|below|under|beneath|previous|lower|prior|preced
 _SELF_CUE = re.compile(r"\b(?:i am|i'm|im|as an?|i work as|i lead|i run|i became|i got)\b")
 
 
-def _embed(embedder: Embedder, texts: list[str]) -> Vectors:
+def _embed(embedder: Embedder, texts: list[str], cache: PhraseCache) -> Vectors:
     if not texts:
         return np.zeros((0, 384), np.float32)
-    return embedder.embed(texts)
+    return cache.embed(embedder, texts)
