@@ -235,3 +235,24 @@ def test_a_question_about_a_role_after_an_event_is_no_plan(guide_advisor: Adviso
     answer = guide_advisor.ask("what do senior PMs do once the roadmap is agreed?")
     assert answer.plan is None and not answer.refused
     assert all(c.section.startswith("3.") for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("what does a princple keeper do", "what does a principal keeper do"),
+        ("aprentise keeper duties", "apprentice keeper duties"),
+        ("is a mastr keeper above a keeper", "is a master keeper above a keeper"),
+        ("keeper senoir rota", "keeper senior rota"),
+    ],
+)
+def test_a_misspelling_beside_a_ladder_word_becomes_the_ladder_phrase(
+    typed: str, meant: str
+) -> None:
+    # Invented ladder words: the mechanism is the phrase, not any one ladder's names.
+    normaliser = Normaliser(
+        ["principal", "apprentice", "master", "keeper", "senior"],
+        ["keeper"],
+        phrases=["principal keeper", "apprentice keeper", "master keeper", "keeper senior"],
+    )
+    assert normaliser.normalise(typed) == meant

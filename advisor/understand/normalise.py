@@ -125,9 +125,35 @@ class Normaliser:
         clipped = self._unclipped(lower)
         if clipped is not None:
             return clipped
+        fitted = self._phrase_fit(lower, prev, nxt)
+        if fitted is not None:  # "princple pm": the ladder's "principal pm", not "principle"
+            return _cased(word, fitted)
         distance = 1 if len(lower) <= 5 else 2
         found = self._spell().lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)
         return _cased(word, found[0].term) if found else word
+
+    def _phrase_fit(self, lower: str, prev: str, nxt: str) -> str | None:
+        """A ladder word up to two edits away that makes a ladder phrase with a neighbour: a
+        corpus phrase is stronger evidence than general English ("a principle" is English;
+        "principal pm" is the ladder's)."""
+        # The ladder words that would complete a phrase with a neighbour: a handful, so each
+        # is measured directly, allowing one more edit than the speller's dictionary lookup
+        # (a dropped and a swapped letter: "princple").
+        fits = {
+            w
+            for phrase in self.phrases
+            for a, b in [phrase.split(" ", 1)]
+            for w in ([a] if b == nxt else []) + ([b] if a == prev else [])
+            if w != lower and w in self.protected
+        }
+        limit = 3 if len(lower) >= 8 else 2 if len(lower) >= 5 else 1
+        scored = [(_distance(lower, w, limit), w) for w in sorted(fits)]
+        near = [(d, w) for d, w in scored if 0 <= d <= limit]
+        if not near:
+            return None
+        best = min(d for d, _ in near)
+        closest = [w for d, w in near if d == best]
+        return closest[0] if len(closest) == 1 else None
 
     def _unclipped(self, lower: str) -> str | None:
         """A clipped form of a corpus word ("execs" -> "executives"), when only one fits."""
@@ -151,16 +177,9 @@ class Normaliser:
         def context(w: str) -> int:
             return bigrams.get(f"{prev} {w}", 0) + bigrams.get(f"{w} {nxt}", 0)
 
-        # A corpus phrase with a corpus word in this word's place, up to two edits away, is
-        # stronger evidence than general English ("a principle" is English; "principal pm" is
-        # the ladder's).
-        for s in self._spell().lookup(lower, Verbosity.ALL, max_edit_distance=2):
-            if (
-                s.term != lower
-                and s.term in self.protected
-                and (f"{prev} {s.term}" in self.phrases or f"{s.term} {nxt}" in self.phrases)
-            ):
-                return _cased(word, s.term)
+        fitted = self._phrase_fit(lower, prev, nxt)
+        if fitted is not None:
+            return _cased(word, fitted)
         if context(lower) > 0:
             return word
         best, best_context = word, 0
@@ -170,6 +189,13 @@ class Normaliser:
             if (c := context(s.term)) > best_context:
                 best, best_context = s.term, c
         return _cased(word, best) if best_context else word
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Damerau (optimal string alignment) edit distance, -1 when over the limit."""
+    from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+    return int(EditDistance(DistanceAlgorithm.DAMERAU_OSA).compare(a, b, limit))
 
 
 def _cased(original: str, replacement: str) -> str:
