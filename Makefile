@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench eval eval-people eval-ladders clean
+.PHONY: install run index test test-fast lint format bench bench-scale eval eval-people eval-ladders clean
 
 install: $(STAMP)
 
@@ -84,6 +84,10 @@ format: install
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_llm.py
+
+# Growth series on synthetic ladders (1x/10x/100x; SCALE_ARGS=--with-1000x adds minutes).
+bench-scale: install
+	$(BIN)/python benchmarks/bench_scale.py $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
