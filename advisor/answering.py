@@ -14,7 +14,7 @@ from advisor.conversation import Message
 from advisor.direct import Statement
 from advisor.errors import InvalidQuestionError
 from advisor.generation import MAX_CONTEXT_PASSAGES, build_prompt, clean_generated, judge
-from advisor.ladder import CareerLadder
+from advisor.ladder import CareerLadder, with_article
 from advisor.ladder_scope import (
     LadderScope,
     choose_scope,
@@ -97,6 +97,19 @@ class Advisor:
     @property
     def verifier(self) -> Verifier:
         return self.scope.verifier
+
+    def warm_up(self) -> None:
+        """Build now what the first questions would otherwise wait for (the speller's
+        dictionary, each ladder's role vectors), reading a few messages of each ladder's own
+        roles: a served app's first users are then answered as fast as later ones."""
+        for scope in self.scopes:
+            roles = scope.ladder.roles
+            if not roles:
+                continue
+            first = with_article(roles[0].name)
+            history = [Message("user", f"What does {first} do?"), Message("assistant", ".")]
+            for message in (f"I am {first}. What skils do they need?", "and whta comes after?"):
+                scope.reader.read(message, history)
 
     def use_index(self, retriever: HybridRetriever, scopes: list[LadderScope]) -> None:
         """Answer from a rebuilt index from now on (a ladder added or removed while serving),

@@ -230,6 +230,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         # for a server only this machine can reach.
         uploads=settings if auth is not None or local else None,
         queue_size=settings.serve_queue_size,
+        warm_model=settings.warm_model,
     )
     return EXIT_OK
 

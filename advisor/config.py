@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     serve_queue_size: int = Field(
         64, ge=1, le=10_000, description="Requests that may wait for an answer slot at once."
     )
+    warm_model: bool = Field(
+        False, description="Load the local model in the background when `advisor serve` starts."
+    )
     show_progress: bool = Field(True, description="Show a progress bar while embedding.")
     data_dir: Path = Field(
         Path("data"), description="Folder of the advisor's own data (check-ins, feedback)."

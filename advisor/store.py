@@ -131,8 +131,16 @@ def chroma_client(settings: Settings) -> Any:
                 "Start it (`chroma run --path DIR --port PORT`), check ADVISOR_CHROMA_AUTH_TOKEN, "
                 "ADVISOR_CHROMA_TENANT and ADVISOR_CHROMA_DATABASE, or unset ADVISOR_CHROMA_URL.",
             ) from exc
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    try:
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    except Exception as exc:  # a damaged chroma.sqlite3 is chromadb's InternalError
+        raise IndexUnavailableError(
+            f"The index folder cannot be opened ({type(exc).__name__}): it is damaged or "
+            "not writable.",
+            "Delete the index folder (ADVISOR_INDEX_DIR) and run `advisor index` to build it "
+            "again from the corpus.",
+        ) from exc
 
 
 class PassageStore:

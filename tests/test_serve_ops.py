@@ -232,3 +232,22 @@ def test_a_token_protected_chroma_gets_the_token_and_errors_name_no_secret(
     finally:
         server.shutdown()
         gc.collect()  # chromadb's pooled sockets: closed here, where the warning is expected
+
+
+def test_warm_up_builds_what_the_first_questions_would_wait_for(tmp_path: Path) -> None:
+    from tests.conftest import ROOT, make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "keepers.md").write_text(
+        (ROOT / "tests" / "data" / "lighthouse-keeper-ladder.md").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path, corpus)
+    update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings)
+    normaliser = advisor.scope.reader.normaliser
+    assert normaliser._speller is None  # built on the first misspelling, unless warmed
+    advisor.warm_up()
+    assert normaliser._speller is not None
+    assert not advisor.ask("wht dose a keeper do?").refused
