@@ -142,8 +142,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _wait_for_hang_up(self) -> None:
         """Say nothing until the client closes the connection (or the test ends)."""
+        # poll, not select: select() cannot watch a descriptor numbered past 1023, which a
+        # long test session reaches.
+        watcher = select.poll()
+        watcher.register(self.connection, select.POLLIN)
         while not self.stub.closing.wait(TICK_S):
-            readable, _, _ = select.select([self.connection], [], [], 0)
+            readable = watcher.poll(0)
             if readable and not self.connection.recv(1, socket.MSG_PEEK):
                 return
 
