@@ -8,6 +8,8 @@ selected (`--ladder`, the UI's picker); the only one that covers the question. O
 advisor asks which ladder is meant.
 """
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +17,9 @@ from advisor.conversation import Message
 from advisor.direct import Answerer
 from advisor.errors import AdvisorError
 from advisor.ladder import CareerLadder, normalize
+from advisor.lexicon import STOPWORDS
+from advisor.understand.asks import Need
+from advisor.understand.meaning import framing_words
 from advisor.understand.read import Reader
 from advisor.verifier import Verifier
 
@@ -121,7 +126,11 @@ def choose_scope(
             return ScopeChoice(earlier[0])
     if selected is not None:
         return ScopeChoice(selected)
-    covering = [s for s in scopes if s.reader.read(question, history).covered]
+    worded = worded_scopes(scopes, text)
+    if len(worded) == 1:
+        return ScopeChoice(worded[0])
+    readings = {id(s): s.reader.read(question, history) for s in scopes}
+    covering = [s for s in scopes if readings[id(s)].covered]
     if len(covering) == 1:
         return ScopeChoice(covering[0])
     if not covering:
@@ -129,8 +138,29 @@ def choose_scope(
     mentioned = [s for s in covering if s.ladder.mentions(text)]
     if len(mentioned) == 1:
         return ScopeChoice(mentioned[0])
-    if not mentioned:
-        # Nothing in the question points at a ladder: it is about the reference text all
-        # ladders share, which answers it the same way whichever ladder is used.
+    if not mentioned and all(
+        r.ask.need is Need.TOPIC and r.coverage.topic and not r.coverage.about_document
+        for s in covering
+        for r in readings[id(s)].covered
+    ):
+        # A subject no ladder's words point at: the reference text all ladders share, which
+        # answers it the same way whichever ladder is used.
         return ScopeChoice(covering[0])
-    return ScopeChoice(None, tuple(mentioned))
+    # The ladder's levels, a role's duties, "this guide": each ladder answers differently.
+    return ScopeChoice(None, tuple(mentioned or covering))
+
+
+def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
+    """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
+    other loaded ladder's do: "the top job in product" is the product ladder's question."""
+    own = {id(s): _name_words(s) for s in scopes}
+    counts = Counter(w for words in own.values() for w in words)
+    said = set(re.findall(r"[a-z]+", normalize(text)))
+    return [s for s in scopes if any(counts[w] == 1 for w in own[id(s)] & said)]
+
+
+def _name_words(scope: LadderScope) -> set[str]:
+    names = [scope.name, *(r.name for r in scope.ladder.roles)]
+    words = {w for n in names for w in re.findall(r"[a-z]+", normalize(n)) if len(w) > 2}
+    # Words any ladder could be named with ("career", "level") point at none.
+    return words - STOPWORDS - framing_words()

@@ -162,3 +162,52 @@ def test_the_browser_api_takes_the_ladder_per_call(multi: Advisor) -> None:
     assert "Master Keeper" in str(final) and multi.selected is None
     asked = multi.ask("what does a master do?", (), "beekeeping")
     assert "Master Apiarist" in asked.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["list every level from the bottom up", "what is this guide about?", "who sits at the top?"],
+)
+def test_a_question_about_a_ladder_that_names_none_asks_which(
+    multi: Advisor, question: str
+) -> None:
+    answer = multi.ask(question)
+    assert answer.grounding == "clarification" and not answer.citations
+    assert "Which ladder do you mean" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("what is the highest job in product and what does it involve?", PM),
+        ("who runs things at the top of a lighthouse?", KEEPER),
+        ("what do the first-year people at the apiary do?", BEES),
+    ],
+)
+def test_a_word_only_one_ladder_is_named_with_picks_that_ladder(
+    multi: Advisor, question: str, source: str
+) -> None:
+    answer = multi.ask(question)
+    assert not answer.refused and answer.citations, answer.answer
+    sources = {
+        p.source
+        for p in multi.retriever.passages.values()
+        if p.section in {c.section for c in answer.citations}
+    }
+    assert sources == {source}
+
+
+def test_an_unrelated_reference_document_does_not_widen_a_ladder(multi: Advisor) -> None:
+    # The garden notes speak of sites and soil: a careers question that only shares those
+    # words with them stays out of every ladder's scope.
+    for question in (
+        "which job sites list openings for an associate product manager?",
+        "what soil should a senior product manager's office plants have?",
+    ):
+        answer = multi.ask(question)
+        assert answer.refused or not any(
+            c.section.startswith(("Reading the site", "Planting")) for c in answer.citations
+        ), answer.answer
+    # A close match is still answered from the reference document, cited.
+    answer = multi.ask("how do I test my garden soil for clay, sand or loam?")
+    assert not answer.refused and answer.citations

@@ -104,7 +104,8 @@ def score_case(
             " / ".join(f) for f in case.facts if not any(s.lower() in text for s in f)
         ]
         result.fact_recall = 1 - len(result.missing_facts) / len(case.facts)
-    if answered:
+    # A question back to the user ("Which ladder do you mean?") asserts nothing from a guide.
+    if answered and answer.grounding != "clarification":
         by_id = {c.id: c.text for c in answer.citations}
         result.supported, result.sentences, result.unsupported = faithfulness(answer.answer, by_id)
         if judge is not None and by_id:

@@ -90,6 +90,11 @@ class Understanding:
         self.embedder = embedder
         self.threshold = threshold
         self.strange_threshold = strange_threshold
+        # The ladder's own document decides what its words and sentences are; documents
+        # without levels loaded beside it (reference text) count only by a close match (see
+        # reference_similarity): an unrelated document must not widen what a ladder covers.
+        reference = [p for p in passages if ladder.source and p.source != ladder.source]
+        passages = [p for p in passages if p not in reference] or passages
         words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
         self.corpus_words = {w for w in words if w.isalpha()}
         self.corpus_stems = {stem(w) for w in self.corpus_words}
@@ -116,6 +121,18 @@ class Understanding:
         # The same texts at every start: read from the phrase cache when there is one.
         cached = cache or PhraseCache(None, embedder.model_id)
         self.phrase_vectors: Vectors = _embed(embedder, phrases, cached)
+        self.reference_vectors: Vectors = _embed(
+            embedder,
+            sorted(
+                {
+                    x
+                    for p in reference
+                    for x in [p.section, p.title or "", *split_sentences(p.text)]
+                    if x
+                }
+            ),
+            cached,
+        )
         vocabulary = sorted(
             w for w in (self.corpus_words | self.framing) if w not in STOPWORDS and len(w) > 2
         )
@@ -340,10 +357,14 @@ class Understanding:
         return any(_AMOUNT.search(p.text) for p in passages)
 
     def similarity(self, phrase: str) -> float:
-        if not len(self.phrase_vectors):
-            return 0.0
+        """The closest sentence or title of the ladder's document; a reference document's only
+        when it matches as closely as a topic in words the ladder never uses must."""
         vector = self.embedder.embed([phrase])[0]
-        return float(np.max(self.phrase_vectors @ vector))
+        own = float(np.max(self.phrase_vectors @ vector)) if len(self.phrase_vectors) else 0.0
+        if not len(self.reference_vectors):
+            return own
+        other = float(np.max(self.reference_vectors @ vector))
+        return max(own, other if other >= self.strange_threshold else 0.0)
 
     def names_document_part(self, text: str) -> bool:
         return bool(set(re.findall(r"[a-z\-]+", text.lower())) & self.document)
