@@ -32,6 +32,14 @@ class CorpusLoad:
     documents: list[SourceDocument] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
+    def take(self, path: Path, name: str, max_file_mb: float) -> None:
+        """Read one file into the documents, or name it among the skipped with the reason."""
+        read = read_source(path, name, max_file_mb)
+        if isinstance(read, SourceDocument):
+            self.documents.append(read)
+        else:
+            self.skipped.append((name, read))
+
 
 def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> CorpusLoad:
     """Read every .md/.txt/.docx/.pdf file under corpus_dir; unreadable files, and files over
@@ -60,11 +68,7 @@ def load_corpus(corpus_dir: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> C
             # A link could point anywhere (/etc/passwd): only files inside the folder are read.
             load.skipped.append((name, "a link to a file outside the corpus folder"))
             continue
-        read = read_source(path, name, max_file_mb)
-        if isinstance(read, SourceDocument):
-            load.documents.append(read)
-        else:
-            load.skipped.append((name, read))
+        load.take(path, name, max_file_mb)
     if not load.documents:
         detail = "; ".join(f"{n}: {r}" for n, r in load.skipped)
         raise CorpusError(
@@ -89,11 +93,7 @@ def load_uploads(folder: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> Corp
         if path.is_symlink() or not path.is_file():
             load.skipped.append((name, "not a regular file"))
             continue
-        read = read_source(path, name, max_file_mb)
-        if isinstance(read, SourceDocument):
-            load.documents.append(read)
-        else:
-            load.skipped.append((name, read))
+        load.take(path, name, max_file_mb)
     return load
 
 
