@@ -98,6 +98,13 @@ class Advisor:
     def verifier(self) -> Verifier:
         return self.scope.verifier
 
+    def _nearest_documents(self, question: str) -> list[str]:
+        """The documents of the passages nearest the question, best first (one dense query)."""
+        vector = self.retriever.embedder.embed([question])[0]
+        found = self.retriever.store.query(vector, 4 * self.top_k)
+        passages = self.retriever.passages
+        return [passages[pid].source for pid, _ in found if pid in passages]
+
     def warm_up(self) -> None:
         """Build now what the first questions would otherwise wait for (the speller's
         dictionary, each ladder's role vectors), reading a few messages of each ladder's own
@@ -163,7 +170,7 @@ class Advisor:
             yield Final(self._uncited(question, crossing, started))
             return
         selected = find_scope(self.scopes, ladder) if ladder else self.selected
-        choice = choose_scope(self.scopes, question, history, selected)
+        choice = choose_scope(self.scopes, question, history, selected, self._nearest_documents)
         if choice.scope is None:
             yield Final(self._which_ladder(question, choice.candidates, started))
             return

@@ -10,7 +10,7 @@ advisor asks which ladder is meant.
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from advisor.conversation import Message
@@ -105,13 +105,20 @@ def ladder_phrase(scope: LadderScope) -> str:
     return f"the {name}" if name.lower().endswith("ladder") else f"the {name} ladder"
 
 
+# Past this many ladders, only those whose documents hold the passages nearest the question
+# are read for coverage: the work per question must not grow with the corpus.
+READ_AT_MOST = 4
+
+
 def choose_scope(
     scopes: Sequence[LadderScope],
     question: str,
     history: Sequence[Message],
     selected: LadderScope | None,
+    nearest: Callable[[str], list[str]] | None = None,
 ) -> ScopeChoice:
-    """The ladder this message is about (see the module docstring)."""
+    """The ladder this message is about (see the module docstring); `nearest` gives the
+    documents of the passages nearest a question, best first, to bound a large corpus."""
     if len(scopes) == 1:
         return ScopeChoice(scopes[0])
     text = scopes[0].reader.normaliser.normalise(question)
@@ -129,8 +136,13 @@ def choose_scope(
     worded = worded_scopes(scopes, text)
     if len(worded) == 1:
         return ScopeChoice(worded[0])
-    readings = {id(s): s.reader.read(question, history) for s in scopes}
-    covering = [s for s in scopes if readings[id(s)].covered]
+    candidates = list(scopes)
+    if nearest is not None and len(scopes) > READ_AT_MOST:
+        by_source = {s.ladder.source: s for s in scopes}
+        ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
+        candidates = ranked[:READ_AT_MOST] or candidates[:1]
+    readings = {id(s): s.reader.read(question, history) for s in candidates}
+    covering = [s for s in candidates if readings[id(s)].covered]
     if len(covering) == 1:
         return ScopeChoice(covering[0])
     if not covering:

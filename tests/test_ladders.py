@@ -2,6 +2,7 @@
 
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -211,3 +212,24 @@ def test_an_unrelated_reference_document_does_not_widen_a_ladder(multi: Advisor)
     # A close match is still answered from the reference document, cited.
     answer = multi.ask("how do I test my garden soil for clay, sand or loam?")
     assert not answer.refused and answer.citations
+
+
+def test_many_ladders_read_only_those_nearest_the_question(
+    multi: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import ladder_scope
+
+    # As if the corpus held more ladders than are read per question.
+    monkeypatch.setattr(ladder_scope, "READ_AT_MOST", 1)
+    reads: list[str] = []
+    for scope in multi.scopes:
+        original = scope.reader.read
+
+        def spy(question: str, history: Any = (), _s: Any = scope, _o: Any = original) -> Any:
+            reads.append(_s.ladder.source)
+            return _o(question, history)
+
+        monkeypatch.setattr(scope.reader, "read", spy)
+    answer = multi.ask("who cleans the great lens every dawn?")
+    assert not answer.refused and answer.citations
+    assert set(reads) == {KEEPER}  # one ladder read to choose, then answered from it
