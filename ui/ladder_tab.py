@@ -13,6 +13,7 @@ from advisor import uploads
 from advisor.config import Settings
 from advisor.errors import AdvisorError
 from advisor.indexing import DocumentReport
+from advisor.ladder import with_article
 from ui import render
 
 FILE_TYPES = [".md", ".txt", ".csv", ".docx", ".pdf"]
@@ -61,6 +62,7 @@ class LadderTab:
                 label=f"Your ladder ({', '.join(FILE_TYPES)}; up to {limit})",
                 file_types=FILE_TYPES,
                 type="filepath",
+                interactive=True,
                 elem_id="upload-file",
             )
             preview = gr.Markdown("", elem_id="upload-preview")
@@ -72,6 +74,7 @@ class LadderTab:
                 added = gr.Dropdown(
                     uploads.uploaded(self.settings),
                     label="Ladders you added",
+                    interactive=True,
                     elem_id="upload-list",
                     scale=3,
                 )
@@ -110,7 +113,8 @@ class LadderTab:
         except AdvisorError as exc:
             return (_problem(exc),) + (gr.skip(),) * 5
         levels = found.report.levels
-        example = f"What does {levels[min(1, len(levels) - 1)].name} do?" if levels else ""
+        name = levels[min(1, len(levels) - 1)].name if levels else ""
+        example = f"What does {with_article(name)} do?" if name else ""
         done = (
             f"**Added {render.safe(found.report.ladder or found.file_name)}.** Ask about it in "
             f"the chat (*“{render.safe(example)}”*) or plan a move on it."
