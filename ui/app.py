@@ -214,10 +214,8 @@ def build_app(
         gr.HTML(
             f'<div id="advisor-header"><h1>{TITLE}'
             f'<span class="advisor-badge">backend: {html.escape(advisor.backend)}</span></h1>'
-            "<p>Answers about the career ladder "
-            f"{html.escape(' → '.join(r.name for r in advisor.ladder.roles))}, grounded in the "
-            "career guide: every sentence cites its source, and questions the guide does not "
-            "cover are declined.</p></div>"
+            f"<p>{html.escape(_about(advisor))}, grounded in the guides: every sentence cites "
+            "its source, and questions they do not cover are declined.</p></div>"
         )
         with gr.Tabs():
             with gr.Tab("Ask the guide", id="chat"):
@@ -434,6 +432,13 @@ def launch(
     # to try again, instead of every request waiting longer and longer.
     app.queue(default_concurrency_limit=concurrency_limit, max_size=queue_size)
     start(app, host, port, auth, block=True, health_check=lambda: health(advisor, records))
+
+
+def _about(advisor: Advisor) -> str:
+    """What the header says the app answers about: the one ladder's levels, or the ladders."""
+    if len(advisor.scopes) == 1:
+        return "Answers about the career ladder " + " → ".join(r.name for r in advisor.ladder.roles)
+    return "Answers about the career ladders " + "; ".join(s.name for s in advisor.scopes)
 
 
 def _warm(advisor: Advisor, warm_model: bool) -> None:
