@@ -164,7 +164,7 @@ def choose_scope(
 
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
-    other loaded ladder's do: "the top job in product" is the product ladder's question."""
+    other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
     own = {id(s): _name_words(s) for s in scopes}
     counts = Counter(w for words in own.values() for w in words)
     said = set(re.findall(r"[a-z]+", normalize(text)))
