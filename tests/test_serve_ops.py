@@ -251,3 +251,44 @@ def test_warm_up_builds_what_the_first_questions_would_wait_for(tmp_path: Path) 
     advisor.warm_up()
     assert normaliser._speller is not None
     assert not advisor.ask("wht dose a keeper do?").refused
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
+def test_serving_beyond_loopback_without_a_login_warns_and_turns_uploads_off(
+    guide_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    host: str,
+    warned: bool,
+) -> None:
+    import ui.app
+    from advisor.cli import main
+
+    launched: dict[str, Any] = {}
+    monkeypatch.setattr(ui.app, "launch", lambda advisor, **kw: launched.update(kw))
+    monkeypatch.setenv("ADVISOR_INDEX_DIR", str(guide_settings.index_dir))
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ADVISOR_SERVE_AUTH", raising=False)
+    assert main(["serve", "--host", host, "--port", "7999"]) == 0
+    err = capsys.readouterr().err
+    assert ("without a login" in err) is warned
+    assert (launched["uploads"] is None) is warned and launched["auth"] is None
+
+
+def test_the_page_never_shows_credentials_from_the_model_url(guide_settings: Settings) -> None:
+    closed = _port()  # nothing listens there: the model is "not reachable"
+    settings = guide_settings.model_copy(
+        update={
+            "llm": "openai-compatible",
+            "openai_base_url": f"http://ana:pa55-secret-word@127.0.0.1:{closed}/v1?token=tok123456789",
+            "openai_api_key": "sk-test-0123456789abcdef",
+            "llm_timeout_s": 5.0,
+        }
+    )
+    advisor = wiring.build_advisor(settings)
+    *_, (messages, _) = chat_replies(advisor, "What does a Senior PM do?", [])
+    shown = " ".join(str(m["content"]) for m in messages)
+    assert "not reachable" in shown  # the notice is there, with the URL masked
+    for secret in ("pa55-secret-word", "tok123456789", "sk-test-0123456789abcdef"):
+        assert secret not in shown
