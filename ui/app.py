@@ -373,6 +373,7 @@ def start(
     auth: tuple[str, str] | None = None,
     *,
     block: bool = True,
+    quiet: bool | None = None,
     health_check: HealthCheck | None = None,
 ) -> str:
     """Serve the app (blocking unless block=False) and return its local URL; with a
@@ -389,7 +390,7 @@ def start(
         theme=theme(),
         css=CSS,
         ssr_mode=False,
-        quiet=not block,
+        quiet=not block if quiet is None else quiet,
     )
     if health_check is not None:
         check = health_check
@@ -425,13 +426,22 @@ def launch(
         secret=secret,
         uploads=uploads,
     )
-    # In the background while the page starts: the first questions then need no set-up, and
-    # with warm_model the local model is loaded before anyone asks (~3.5 s otherwise).
-    threading.Thread(target=_warm, args=(advisor, warm_model), daemon=True).start()
     # A bounded queue: past queue_size waiting requests, a user is told the app is busy and
     # to try again, instead of every request waiting longer and longer.
     app.queue(default_concurrency_limit=concurrency_limit, max_size=queue_size)
-    start(app, host, port, auth, block=True, health_check=lambda: health(advisor, records))
+    start(
+        app,
+        host,
+        port,
+        auth,
+        block=False,
+        quiet=False,
+        health_check=lambda: health(advisor, records),
+    )
+    # Once the page is served, in the background: the first questions then need no set-up,
+    # and with warm_model the local model is loaded before anyone asks (~3.5 s otherwise).
+    threading.Thread(target=_warm, args=(advisor, warm_model), daemon=True).start()
+    app.block_thread()
 
 
 def _about(advisor: Advisor) -> str:
