@@ -256,3 +256,16 @@ def test_a_misspelling_beside_a_ladder_word_becomes_the_ladder_phrase(
         phrases=["principal keeper", "apprentice keeper", "master keeper", "keeper senior"],
     )
     assert normaliser.normalise(typed) == meant
+
+
+def test_a_move_asks_for_a_neighbour_and_nothing_else(guide_advisor: Advisor) -> None:
+    from advisor.conversation import Message
+
+    # A subject of its own: the role's work after an event, not the role after it.
+    event = guide_advisor.ask("what do senior PMs do after the roadmap is set?")
+    assert "comes Lead" not in event.answer and not event.refused
+    assert all(c.section.startswith("3.") for c in event.citations)
+    # A bare follow-up asks only for the move, from the conversation's role.
+    history = [Message("user", "What does a Senior PM do?"), Message("assistant", "...")]
+    move = guide_advisor.ask("What comes after it?", history)
+    assert move.answer.startswith("After Senior Product Manager comes Lead Product Manager")

@@ -28,7 +28,6 @@ from advisor.understand.asks import Need, mask_roles
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
-MOVE_MIN = 0.6  # "what comes after" must be said clearly: "after the roadmap is set" is not it
 NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
 
 
@@ -173,7 +172,10 @@ class Understanding:
             return Need.COMPARE
         if need is Need.COMPARE:
             need = Need.DUTIES  # one role: "what does this role do that others don't"
-        if need in (Need.NEXT, Need.PREVIOUS) and sims[best] < MOVE_MIN:
+        if need in (Need.NEXT, Need.PREVIOUS) and self.topic(text)[0]:
+            # A move asks for a neighbouring role and nothing else: an ask with a subject of
+            # its own ("what do they do after the roadmap is set?") is about that subject,
+            # while a bare follow-up ("what comes after it?") asks only for the move.
             return Need.TOPIC
         if need is Need.ORDER and roles and bool(_UP.search(text)) != bool(_DOWN.search(text)):
             need = Need.NEXT  # "which level sits under X": a neighbour of X, direction below
