@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from advisor.errors import AdvisorError
 from advisor.ladder import CareerLadder, Role
 from advisor.models import Passage, PassageKind
-from advisor.parsing import split_sentences
+from advisor.parsing import item_parts
 
 MAX_NOTE_CHARS = 280
 
@@ -126,16 +126,14 @@ def level_items(role: Role) -> list[LadderItem]:
 
 
 def _item(role: Role, passage: Passage, kind: PassageKind) -> LadderItem:
-    title, _, rest = passage.text.partition(":")
-    if not passage.title or not rest.strip():
-        title, rest = split_sentences(passage.text)[0], passage.text
+    title, text = item_parts(passage)
     return LadderItem(
         id=passage.id,
         level=role.level,
         role=role.name,
         kind=kind,
-        title=title.strip(),
-        text=rest.strip(),
+        title=title,
+        text=text,
         section=passage.section,
         quote=passage.text,
     )

@@ -79,6 +79,15 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def item_parts(passage: Passage) -> tuple[str, str]:
+    """(title, description) of an item as a plan or a check-in shows it: "Title: text" split
+    at its colon; an untitled item is named by its first sentence and described whole."""
+    title, _, rest = passage.text.partition(":")
+    if not passage.title:
+        return split_sentences(passage.text)[0].strip(), passage.text.strip()
+    return title.strip(), (rest or passage.text).strip()
+
+
 def heading_level(heading: str) -> int | None:
     """The ladder position a heading declares ("3. Senior PM", "Level 3: ..."), if any."""
     match = _LEVEL.match(heading)

@@ -14,7 +14,7 @@ from advisor.assessment import Rating
 from advisor.errors import AdvisorError
 from advisor.ladder import CareerLadder, Role, with_article
 from advisor.models import Citation, Passage
-from advisor.parsing import split_sentences
+from advisor.parsing import item_parts, split_sentences
 
 
 class PlanRequestError(AdvisorError):
@@ -133,15 +133,13 @@ class _PlanBuilder:
         return self._ids[passage.id]
 
     def item(self, passage: Passage) -> PlanItem:
-        title, _, rest = passage.text.partition(":")
-        if not passage.title:
-            title, rest = split_sentences(passage.text)[0], ""
+        title, text = item_parts(passage)
         status = None
         if self._ratings is not None:
             status = self._ratings.get(passage.id, Rating.NOT_YET)
         return PlanItem(
-            title=title.strip(),
-            text=(rest or passage.text).strip(),
+            title=title,
+            text=text,
             citation=self.cite(passage),
             status=status,
             item_id=passage.id,
