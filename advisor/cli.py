@@ -111,17 +111,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from advisor import wiring
-    from advisor.indexing import update_index
-    from advisor.uploads import uploads_dir
 
-    report = update_index(
-        settings.corpus_dir,
-        wiring.passage_store(settings),
-        wiring.embedder(),
+    report = wiring.reindex(
+        settings,
         rebuild=args.rebuild,
         progress=_progress_bar if settings.show_progress and sys.stderr.isatty() else None,
-        max_file_mb=settings.max_file_mb,
-        uploads=uploads_dir(settings),  # ladders added in the browser stay indexed
     )
     print(report.summary())
     if report.skipped:

@@ -111,6 +111,11 @@ class LazyLocalChatModel:
         """The llama-index LLM (starts the server); the eval's baseline drives it directly."""
         return self._load().llm
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the model's server has started (for /healthz; asking does not start it)."""
+        return self._model is not None
+
     def stream(self, turns: list[ChatTurn]) -> Generator[str, None, None]:
         return self._load().stream(turns)
 

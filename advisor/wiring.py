@@ -14,7 +14,7 @@ from advisor.store import PassageStore, chroma_client
 
 if TYPE_CHECKING:
     from advisor.answering import Advisor
-    from advisor.indexing import IndexReport
+    from advisor.indexing import IndexReport, ProgressFactory
     from advisor.ladder_scope import LadderScope
     from advisor.llm import ChatModel
 
@@ -117,9 +117,11 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
     return out
 
 
-def reindex(settings: Settings) -> "IndexReport":
+def reindex(
+    settings: Settings, rebuild: bool = False, progress: "ProgressFactory | None" = None
+) -> "IndexReport":
     """Bring the index up to date with the corpus folder and the ladders added from the
-    browser (the same run as `advisor index`)."""
+    browser: `advisor index` and the browser's uploads run this one update."""
     from advisor.indexing import update_index
     from advisor.uploads import uploads_dir
 
@@ -127,8 +129,10 @@ def reindex(settings: Settings) -> "IndexReport":
         settings.corpus_dir,
         passage_store(settings),
         embedder(),
+        rebuild=rebuild,
+        progress=progress,
         max_file_mb=settings.max_file_mb,
-        uploads=uploads_dir(settings),
+        uploads=uploads_dir(settings),  # ladders added in the browser stay indexed
     )
 
 

@@ -37,8 +37,9 @@ def _model(advisor: Advisor) -> dict[str, Any]:
     model = advisor.chat_model
     if model is None:
         return {"status": "ok", "backend": "extractive"}
-    # The local model loads on the first question that needs it (or at start when warmed).
-    loaded = getattr(model, "_model", True) is not None
+    # The local model loads on the first question that needs it (or at start when warmed);
+    # a remote model is always there to be asked.
+    loaded = bool(getattr(model, "loaded", True))
     return {"status": "ok", "backend": model.name, "loaded": loaded}
 
 
