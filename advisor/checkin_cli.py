@@ -56,14 +56,13 @@ def add_parsers(sub: Any) -> None:
 def run_checkin(args: argparse.Namespace, settings: Settings) -> int:
     from advisor import wiring
     from advisor.checkin_export import checkin_markdown
-    from advisor.ladder_scope import find_ladder
     from advisor.planning import plan_transition
     from advisor.records import Records
 
     records = Records.from_settings(settings)
     owner = owner_of(args.user)
     ladders = wiring.ladders(settings)
-    ladder = _ladder(ladders, args.ladder, find_ladder)
+    ladder = _ladder(ladders, args.ladder)
     if args.history:
         print(history_text(records.checkins(owner, ladder.source if args.ladder else None)))
         return EXIT_OK
@@ -143,13 +142,11 @@ def history_text(checkins: list[CheckIn]) -> str:
     return "\n".join(lines)
 
 
-def _ladder(
-    ladders: list[CareerLadder],
-    name: str | None,
-    find: Callable[[list[CareerLadder], str], CareerLadder],
-) -> CareerLadder:
+def _ladder(ladders: list[CareerLadder], name: str | None) -> CareerLadder:
     if name:
-        return find(ladders, name)
+        from advisor.ladder_scope import find_ladder
+
+        return find_ladder(ladders, name)
     if len(ladders) == 1:
         return ladders[0]
     if not ladders:

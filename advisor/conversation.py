@@ -22,9 +22,15 @@ def parse_history(raw: object) -> list[Message]:
     for item in raw:
         if not isinstance(item, dict) or item.get("role") not in ("user", "assistant"):
             continue  # system/tool messages and junk carry no conversation state for us
-        content = item.get("content")
-        if isinstance(content, list):
-            content = " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-        if isinstance(content, str) and content.strip():
+        content = message_text(item)
+        if content.strip():
             out.append(Message(item["role"], content))
     return out
+
+
+def message_text(message: object) -> str:
+    """An OpenAI-style message's text, whether its content is a string or a list of parts."""
+    content = message.get("content") if isinstance(message, dict) else None
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return content if isinstance(content, str) else ""

@@ -8,20 +8,13 @@ from typing import Any
 
 import gradio as gr
 
+from advisor.conversation import message_text
 from advisor.records import Records
 from ui import render
 
 _SOURCE = re.compile(r"\*\*\[(\d+)\] (.+?)\*\*")
 _FOOTER = re.compile(r"\n*\*Backend: [^\n]*\*\s*$")
 _ESCAPED = re.compile(r"\\([\[\]()!])")
-
-
-def message_text(message: Any) -> str:
-    """A Chatbot message's text, whether its content is a string or a list of parts."""
-    content = message.get("content") if isinstance(message, dict) else None
-    if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return content if isinstance(content, str) else ""
 
 
 def _plain(markdown: str) -> str:
