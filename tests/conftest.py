@@ -1,9 +1,11 @@
 """Shared fixtures: a real embedded Chroma index of the guide, built once per session."""
 
+import asyncio
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -12,6 +14,9 @@ from advisor import wiring
 from advisor.answering import Advisor
 from advisor.config import Settings
 from advisor.indexing import update_index
+
+if TYPE_CHECKING:
+    import gradio as gr
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -56,3 +61,44 @@ def guide_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
 @pytest.fixture(scope="session")
 def guide_advisor(guide_settings: Settings) -> Advisor:
     return wiring.build_advisor(guide_settings)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (a server to start there, or a closed one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_app(
+    make_app: "Callable[[], gr.Blocks]", queue: dict[str, Any] | None = None, **start: Any
+) -> "tuple[gr.Blocks, str]":
+    """Build and serve a Gradio app on loopback without blocking; returns it and its URL."""
+    from ui.app import start as start_app
+
+    async def boot() -> "tuple[gr.Blocks, str]":
+        # In a running loop: gradio otherwise makes (and never closes) a new event loop per
+        # app it creates, and the suite turns the ResourceWarnings into errors.
+        app = make_app()
+        app.queue(**(queue or {}))
+        return app, start_app(app, "127.0.0.1", free_port(), block=False, **start)
+
+    # A thread of its own: playwright's sync API already runs a loop in the test's thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, boot()).result(timeout=120)
+
+
+@pytest.fixture
+def use_index(monkeypatch: pytest.MonkeyPatch, guide_settings: Settings) -> None:
+    """The CLI, run in-process, reads the guide's session index."""
+    monkeypatch.setenv("ADVISOR_INDEX_DIR", str(guide_settings.index_dir))
+    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of `advisor ARGV...` run in-process."""
+    from advisor.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -15,7 +15,7 @@ from advisor import wiring
 from advisor.config import Settings
 from advisor.errors import ConfigError
 from advisor.indexing import update_index
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, free_port
 
 CHROMA = Path(sys.executable).with_name("chroma")
 
@@ -27,37 +27,50 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+class ChromaProcess:
+    """A real `chroma run` on loopback that the test can stop and start again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.port = path, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def up(self) -> None:
+        if not CHROMA.exists() and not shutil.which("chroma"):
+            pytest.fail("the chroma CLI (from the chromadb package) is missing")
+        cmd = [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1"]
+        self.proc = subprocess.Popen(
+            [*cmd, "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        pytest.fail("chroma run did not start listening within 60 s")
+
+    def down(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+            self.proc = None
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    if not CHROMA.exists() and not shutil.which("chroma"):
-        pytest.fail("the chroma CLI (from the chromadb package) is missing")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server = ChromaProcess(tmp_path / "server")
+    server.up()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail("chroma run did not start listening within 60 s")
-        yield f"http://127.0.0.1:{port}"
+        yield server.url
     finally:
         gc.collect()
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.down()
 
 
 def test_index_and_answer_through_a_chroma_server(chroma_server: str, tmp_path: Path) -> None:

@@ -4,25 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from advisor.cli import main
 from advisor.config import Settings
 from advisor.store import PassageStore, chroma_client
 from tests.conftest import CORPUS
+from tests.conftest import run_cli as _run
 
 ANSWER_KEYS = {"question", "answer", "refused", "backend", "latency_s", "citations"}
 CITATION_KEYS = {"id", "section", "text", "score"}
-
-
-@pytest.fixture
-def use_index(monkeypatch: pytest.MonkeyPatch, guide_settings: Settings) -> None:
-    monkeypatch.setenv("ADVISOR_INDEX_DIR", str(guide_settings.index_dir))
-    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_ask_json_follows_the_contract(use_index: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,25 +10,13 @@ from pathlib import Path
 import pytest
 
 from advisor.answering import Advisor
-from advisor.cli import main
 from advisor.config import Settings
 from advisor.corpus import load_corpus
 from advisor.errors import ConfigError
 from advisor.ladder import load_extra_aliases
 from advisor.textclean import clean_text
 from tests.conftest import CORPUS
-
-
-@pytest.fixture
-def use_index(monkeypatch: pytest.MonkeyPatch, guide_settings: Settings) -> None:
-    monkeypatch.setenv("ADVISOR_INDEX_DIR", str(guide_settings.index_dir))
-    monkeypatch.setenv("ADVISOR_CORPUS_DIR", str(CORPUS))
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as _run
 
 
 def _usage_error(code: int, err: str) -> None:

@@ -11,19 +11,16 @@ reports/load.json. Nothing asserts a time: a busy CI machine is slow, not wrong;
 only stop a hung run.
 """
 
-import asyncio
 import contextlib
 import json
 import math
 import re
-import socket
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
-import gradio as gr
 import pytest
 from gradio_client import Client
 
@@ -31,8 +28,8 @@ from advisor import wiring
 from advisor.answering import Advisor
 from advisor.config import Settings
 from advisor.conversation import parse_history
-from tests.conftest import ROOT
-from ui.app import build_app, start
+from tests.conftest import ROOT, serve_app
+from ui.app import build_app
 
 pytestmark = [
     # gradio_client's per-client threads and httpx pools are left to the garbage collector.
@@ -129,31 +126,21 @@ def _conversations(turns: int, per_level: int) -> list[Conversation]:
     ]
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _served(advisor: Advisor, settings: Settings) -> Iterator[str]:
     """The app as `advisor serve` runs it (same answer slots and queue bound), on loopback."""
-
-    async def boot() -> tuple[gr.Blocks, str]:
-        # Inside a running loop, on a thread of its own, as tests/test_ui_app.py does.
-        app = build_app(advisor, concurrency_limit=settings.serve_concurrency)
-        app.queue(
-            default_concurrency_limit=settings.serve_concurrency,
-            max_size=settings.serve_queue_size,
-        )
-        return app, start(app, "127.0.0.1", _port(), block=False)
 
     # Warm up first, so the figures are the steady state whichever test ran before: the first
     # follow-up in a process loads what rewriting needs (~3 s), which would otherwise land on
     # whichever conversations happen to queue behind it.
     advisor.ask("What skills do they need?", parse_history(WARM_UP))
-    with ThreadPoolExecutor(1) as pool:
-        app, url = pool.submit(asyncio.run, boot()).result(timeout=120)
+    app, url = serve_app(
+        lambda: build_app(advisor, concurrency_limit=settings.serve_concurrency),
+        queue={
+            "default_concurrency_limit": settings.serve_concurrency,
+            "max_size": settings.serve_queue_size,
+        },
+    )
     try:
         yield url
     finally:

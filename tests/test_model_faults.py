@@ -27,6 +27,7 @@ from advisor.config import Settings
 from advisor.errors import ConfigError
 from advisor.llm import build_chat_model, reply_limit
 from advisor.redact import redact_url, scrub_text, settings_secrets
+from tests.conftest import free_port
 
 DEADLINE_S = 2.0
 SLACK_S = 5.0  # what the deadline may be overrun by: retrieval, the checks, a loaded CPU
@@ -330,14 +331,8 @@ def test_a_consumer_that_leaves_mid_stream_ends_the_reply(
 # --- credentials in the base URL and the key are never shown ---------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_credentials_never_reach_the_cli_output(guide_settings: Settings) -> None:
-    url = f"http://user:secret@127.0.0.1:{_closed_port()}/v1?token=querytoken123"
+    url = f"http://user:secret@127.0.0.1:{free_port()}/v1?token=querytoken123"
     env = {
         **os.environ,
         "ADVISOR_LLM": "openai-compatible",

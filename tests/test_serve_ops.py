@@ -1,16 +1,11 @@
 """Running as a service: /healthz, a bounded queue, and a Chroma server going away and back."""
 
-import asyncio
 import gc
-import socket
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
 import httpx
 import pytest
 from gradio_client import Client
@@ -22,66 +17,15 @@ from advisor.errors import IndexUnavailableError
 from advisor.indexing import update_index
 from advisor.llm import ChatTurn
 from advisor.records import Records
-from tests.conftest import CORPUS
-from tests.test_chroma_server import CHROMA
-from ui.app import build_app, chat_replies, start
+from tests.conftest import CORPUS, free_port, serve_app
+from tests.test_chroma_server import ChromaProcess
+from ui.app import build_app, chat_replies
 from ui.health import health
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::ResourceWarning"),
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(
-    make: Callable[[], gr.Blocks], queue: dict[str, Any] | None = None, **start_kwargs: Any
-) -> tuple[gr.Blocks, str]:
-    async def boot() -> tuple[gr.Blocks, str]:
-        app = make()
-        app.queue(**(queue or {}))
-        return app, start(app, "127.0.0.1", _port(), block=False, **start_kwargs)
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, boot()).result()
-
-
-class ChromaProcess:
-    """A real `chroma run` on loopback that the test can stop and start again."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.port = path, _port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def up(self) -> None:
-        cmd = [str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1"]
-        self.proc = subprocess.Popen(
-            [*cmd, "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.2)
-        pytest.fail("chroma run did not start listening within 60 s")
-
-    def down(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-            self.proc = None
 
 
 @pytest.fixture
@@ -131,7 +75,7 @@ def test_healthz_is_open_to_probes_and_names_no_secret(
     guide_advisor: Advisor, tmp_path: Path
 ) -> None:
     records = Records(f"sqlite:///{tmp_path / 'advisor.db'}")
-    app, url = _serve(
+    app, url = serve_app(
         lambda: build_app(guide_advisor, records=records),
         auth=("ana", "s3cret-pass"),
         health_check=lambda: health(guide_advisor, records),
@@ -162,7 +106,7 @@ class SlowChatModel:
 
 def test_a_full_queue_answers_busy_instead_of_growing(guide_settings: Settings) -> None:
     advisor = wiring.build_advisor(guide_settings, chat_model=SlowChatModel())
-    app, url = _serve(
+    app, url = serve_app(
         lambda: build_app(advisor, concurrency_limit=1),
         queue={"default_concurrency_limit": 1, "max_size": 1},
     )
@@ -277,7 +221,7 @@ def test_serving_beyond_loopback_without_a_login_warns_and_turns_uploads_off(
 
 
 def test_the_page_never_shows_credentials_from_the_model_url(guide_settings: Settings) -> None:
-    closed = _port()  # nothing listens there: the model is "not reachable"
+    closed = free_port()  # nothing listens there: the model is "not reachable"
     settings = guide_settings.model_copy(
         update={
             "llm": "openai-compatible",

@@ -1,11 +1,7 @@
 """The app's API through gradio_client: answers with citations, plans, and errors as messages."""
 
-import asyncio
-import socket
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
-import gradio as gr
 import pytest
 from gradio_client import Client
 from gradio_client.exceptions import AppError
@@ -13,28 +9,14 @@ from gradio_client.exceptions import AppError
 from advisor import wiring
 from advisor.answering import Advisor
 from advisor.config import Settings
+from tests.conftest import serve_app
 from tests.fakes import ScriptedChatModel
-from ui.app import build_app, chat_replies, start
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from ui.app import build_app, chat_replies
 
 
 @pytest.fixture(scope="module")
 def client(guide_advisor: Advisor) -> Iterator[Client]:
-    async def boot() -> tuple[gr.Blocks, str]:
-        # In a running loop: gradio otherwise makes (and never closes) a new event loop per
-        # app it creates, and the suite turns the ResourceWarnings into errors.
-        app = build_app(guide_advisor)
-        app.queue()
-        return app, start(app, "127.0.0.1", free_port(), block=False)
-
-    # A thread of its own, as the browser test does (playwright runs a loop in this one).
-    with ThreadPoolExecutor(1) as pool:
-        app, url = pool.submit(asyncio.run, boot()).result()
+    app, url = serve_app(lambda: build_app(guide_advisor))
     try:
         yield Client(url, verbose=False)
     finally:

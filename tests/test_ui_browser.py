@@ -1,24 +1,20 @@
 """The page in headless Chromium: answers, sources, plans, escaped HTML, no outside requests."""
 
-import asyncio
 import os
 import re
-import socket
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import gradio as gr
 import pytest
 
 from advisor import wiring
 from advisor.answering import Advisor
 from advisor.indexing import update_index
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, serve_app
 from tests.fakes import ScriptedChatModel
-from ui.app import build_app, start
+from ui.app import build_app
 
 pytestmark = pytest.mark.browser
 
@@ -88,26 +84,9 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def _serve(make_app: Callable[[], gr.Blocks]) -> tuple[gr.Blocks, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-
-    async def boot() -> tuple[gr.Blocks, str]:
-        # In a running loop: gradio otherwise makes (and never closes) a new event loop per
-        # app it creates, and the suite turns the ResourceWarnings into errors.
-        app = make_app()
-        app.queue()
-        return app, start(app, "127.0.0.1", port, block=False)
-
-    # A thread of its own: playwright's sync API already runs a loop in this one.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, boot()).result()
-
-
 @pytest.fixture(scope="module")
 def guide_url(guide_advisor: Advisor) -> Iterator[str]:
-    app, url = _serve(lambda: build_app(guide_advisor))
+    app, url = serve_app(lambda: build_app(guide_advisor))
     yield url
     app.close()
 
@@ -238,7 +217,7 @@ def test_html_from_passages_and_the_model_is_shown_as_text_and_never_runs(
     settings = make_settings(folder, folder / "corpus")
     update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
     model = ScriptedChatModel(MODEL_REPLY, MODEL_REPLY)
-    app, url = _serve(lambda: build_app(wiring.build_advisor(settings, chat_model=model)))
+    app, url = serve_app(lambda: build_app(wiring.build_advisor(settings, chat_model=model)))
     try:
         session = Session(browser, url)
         # An image typed in the question is shown as text, never fetched.

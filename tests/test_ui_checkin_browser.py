@@ -11,7 +11,8 @@ from advisor.cli import main
 from advisor.config import Settings
 from advisor.evaluation.dataset import EvalCase
 from advisor.records import Records
-from tests.test_ui_browser import Session, _serve, browser  # noqa: F401  (fixture)
+from tests.conftest import serve_app
+from tests.test_ui_browser import Session, browser  # noqa: F401  (fixture)
 from ui.app import build_app
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(guide_advisor: Advisor, data_dir: Path) -> Iterator[str]:
     records = Records.from_settings(Settings(data_dir=data_dir))
-    app, url = _serve(
+    app, url = serve_app(
         lambda: build_app(guide_advisor, records=records, secret="a-fixed-test-secret")
     )
     yield url

@@ -10,8 +10,8 @@ import pytest
 from advisor import wiring
 from advisor.config import Settings
 from advisor.uploads import uploaded
-from tests.conftest import CORPUS, ROOT, make_settings
-from tests.test_ui_browser import Session, _serve, browser  # noqa: F401  (fixture)
+from tests.conftest import CORPUS, ROOT, make_settings, serve_app
+from tests.test_ui_browser import Session, browser  # noqa: F401  (fixture)
 from ui.app import build_app
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def served(settings: Settings) -> Iterator[str]:
     advisor = wiring.build_advisor(settings)
-    app, url = _serve(lambda: build_app(advisor, uploads=settings))
+    app, url = serve_app(lambda: build_app(advisor, uploads=settings))
     yield url
     app.close()
 
