@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from advisor.conversation import Message
 from advisor.direct import Answerer
@@ -41,6 +42,14 @@ class LadderScope:
     @property
     def name(self) -> str:
         return self.ladder.name or self.ladder.source
+
+    @cached_property
+    def name_words(self) -> frozenset[str]:
+        """Words of the ladder's name and its roles' names that could point at it: not those
+        any ladder could be named with ("career", "level")."""
+        names = [self.name, *(r.name for r in self.ladder.roles)]
+        words = {w for n in names for w in re.findall(r"[a-z]+", normalize(n)) if len(w) > 2}
+        return frozenset(words - STOPWORDS - framing_words())
 
 
 @dataclass(frozen=True)
@@ -165,14 +174,6 @@ def choose_scope(
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
     other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
-    own = {id(s): _name_words(s) for s in scopes}
-    counts = Counter(w for words in own.values() for w in words)
+    counts = Counter(w for s in scopes for w in s.name_words)
     said = set(re.findall(r"[a-z]+", normalize(text)))
-    return [s for s in scopes if any(counts[w] == 1 for w in own[id(s)] & said)]
-
-
-def _name_words(scope: LadderScope) -> set[str]:
-    names = [scope.name, *(r.name for r in scope.ladder.roles)]
-    words = {w for n in names for w in re.findall(r"[a-z]+", normalize(n)) if len(w) > 2}
-    # Words any ladder could be named with ("career", "level") point at none.
-    return words - STOPWORDS - framing_words()
+    return [s for s in scopes if any(counts[w] == 1 for w in s.name_words & said)]

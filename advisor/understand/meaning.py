@@ -92,8 +92,9 @@ class Understanding:
         # The ladder's own document decides what its words and sentences are; documents
         # without levels loaded beside it (reference text) count only by a close match (see
         # reference_similarity): an unrelated document must not widen what a ladder covers.
+        own = [p for p in passages if not ladder.source or p.source == ladder.source]
         reference = [p for p in passages if ladder.source and p.source != ladder.source]
-        passages = [p for p in passages if p not in reference] or passages
+        passages = own or passages
         words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
         self.corpus_words = {w for w in words if w.isalpha()}
         self.corpus_stems = {stem(w) for w in self.corpus_words}
