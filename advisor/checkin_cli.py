@@ -20,6 +20,7 @@ from advisor.assessment import (
     progress,
     resolve_entries,
 )
+from advisor.cli_input import check_output, write_output
 from advisor.config import Settings
 from advisor.ladder import CareerLadder
 
@@ -44,12 +45,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--from-file", help="JSON ratings instead of questions (see README)")
     p.add_argument("--history", action="store_true", help="list your check-ins and progress")
     p.add_argument("--out", help="also save the check-in and its plan as Markdown here")
+    p.add_argument("--force", action="store_true", help="let --out replace an existing file")
     p.add_argument("--json", action="store_true", help="print the saved check-in as JSON")
     p.set_defaults(handler=run_checkin)
 
     p = sub.add_parser("feedback", help="answers people rated in the browser")
     p.add_argument("action", choices=["export"], help="export: thumbs-down answers as eval cases")
     p.add_argument("--out", help="write the JSONL here instead of printing it")
+    p.add_argument("--force", action="store_true", help="let --out replace an existing file")
     p.set_defaults(handler=run_feedback)
 
 
@@ -59,6 +62,8 @@ def run_checkin(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.planning import plan_transition
     from advisor.records import Records
 
+    # Checked before anything is asked or saved, as `plan --out` is.
+    out = check_output(args.out, args.force) if args.out else None
     records = Records.from_settings(settings)
     owner = owner_of(args.user)
     ladders = wiring.ladders(settings)
@@ -82,8 +87,8 @@ def run_checkin(args: argparse.Namespace, settings: Settings) -> int:
     previous = earlier[-1] if earlier else None
     plan = plan_transition(ladder, current, target, saved.ratings())
     document = checkin_markdown(saved, plan, previous, changes(previous, saved) if previous else [])
-    if args.out:
-        _write(Path(args.out), document)
+    if out is not None:
+        write_output(out, document, args.force)
     print(saved.model_dump_json(indent=2) if args.json else document)
     return EXIT_OK
 
@@ -92,10 +97,11 @@ def run_feedback(args: argparse.Namespace, settings: Settings) -> int:
     # Imported here: the database layer costs every other command's start-up otherwise.
     from advisor.records import Records, dump_jsonl, feedback_as_eval_cases
 
+    out = check_output(args.out, args.force) if args.out else None
     records = Records.from_settings(settings)
     text = dump_jsonl(feedback_as_eval_cases(records.feedback(helpful=False)))
-    if args.out:
-        _write(Path(args.out), text)
+    if out is not None:
+        write_output(out, text, args.force)
         print(f"Wrote {text.count(chr(10))} eval case(s) to {args.out}.", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -185,13 +191,3 @@ def _read_spec(path: str) -> dict[str, Any]:
     if not all(isinstance(e, dict) for e in data.get("ratings", [])):
         raise CheckInError(f"Each rating in {path} must be an object.", hint)
     return data
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise CheckInError(
-            f"Cannot write {path}: {exc.strerror or exc}.",
-            "Pick a file in an existing, writable folder.",
-        ) from exc

@@ -20,6 +20,7 @@ from advisor.assessment import (
     make_checkin,
     progress,
 )
+from advisor.checkin_cli import owner_of
 from advisor.checkin_export import checkin_markdown
 from advisor.cli import main
 from advisor.config import Settings
@@ -284,3 +285,27 @@ def test_cli_checkin_from_file_then_history_and_feedback_export(
     assert main(["feedback", "export"]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert EvalCase.model_validate_json(line).question == "q?"
+
+
+def test_cli_out_is_checked_before_anything_is_saved(
+    use_index: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.conftest import run_cli
+
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    spec = tmp_path / "ratings.json"
+    spec.write_text(json.dumps({"from": "apm", "ratings": []}), encoding="utf-8")
+    taken = tmp_path / "taken.md"
+    taken.write_text("mine", encoding="utf-8")
+    code, _, err = run_cli(capsys, "checkin", "--from-file", str(spec), "--out", str(taken))
+    assert code == 2 and "not overwritten" in err and taken.read_text(encoding="utf-8") == "mine"
+    assert Records.from_settings(Settings()).checkins(owner_of(None)) == []  # nothing saved
+    code, _, _ = run_cli(
+        capsys, "checkin", "--from-file", str(spec), "--out", str(taken), "--force"
+    )
+    assert code == 0 and taken.read_text(encoding="utf-8").startswith("# Check-in:")
+    code, _, err = run_cli(capsys, "feedback", "export", "--out", str(tmp_path / "no" / "x.jsonl"))
+    assert code == 2 and "does not exist" in err
