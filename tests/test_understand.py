@@ -269,3 +269,55 @@ def test_a_move_asks_for_a_neighbour_and_nothing_else(guide_advisor: Advisor) ->
     history = [Message("user", "What does a Senior PM do?"), Message("assistant", "...")]
     move = guide_advisor.ask("What comes after it?", history)
     assert move.answer.startswith("After Senior Product Manager comes Lead Product Manager")
+
+
+# --- premises the guide's words do not state --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "level"),
+    [
+        # A premise in words the guide never uses of the role: not confirmed, and the guide's
+        # own sentence is shown.
+        ("why are lead PMs barred from conferences?", "4"),
+        ("given that a CPO never thinks about profitability, what do they chase?", "5"),
+        # A premise the guide says nothing like for the role: said so, with what it does say.
+        ("since APMs are in charge of the whole engineering team, who helps them?", "1"),
+    ],
+)
+def test_a_premise_the_guide_does_not_state_is_not_explained(
+    guide_advisor: Advisor, question: str, level: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused
+    first = answer.answer.splitlines()[0]
+    assert first.startswith(("**No", "**The guide doesn't say that")), first
+    assert level in _levels(answer)
+
+
+def test_a_premise_the_guide_states_is_explained_from_it(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("why do senior PMs mentor less experienced colleagues?")
+    first = answer.answer.splitlines()[0]
+    assert not first.startswith(("**No", "**The guide doesn't")), first
+    assert "mentor" in answer.answer.lower()
+    assert _levels(answer) == {"3"}
+
+
+def test_a_premise_is_checked_on_an_invented_ladder(tmp_path: Path) -> None:
+    from advisor import wiring
+    from advisor.config import Settings
+    from advisor.indexing import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = Path(__file__).parent / "data" / "lighthouse-keeper-ladder.md"
+    (corpus / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    wrong = advisor.ask("why does an apprentice keeper refuse to touch the lens?")
+    assert wrong.answer.splitlines()[0].startswith(("**No", "**The guide doesn't say that"))
+    assert "lens" in wrong.answer
+    right = advisor.ask("why do keepers signal passing ships?")
+    assert not right.answer.splitlines()[0].startswith(("**No", "**The guide doesn't"))
+    assert "ships" in right.answer
