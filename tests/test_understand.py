@@ -321,3 +321,24 @@ def test_a_premise_is_checked_on_an_invented_ladder(tmp_path: Path) -> None:
     right = advisor.ask("why do keepers signal passing ships?")
     assert not right.answer.splitlines()[0].startswith(("**No", "**The guide doesn't"))
     assert "ships" in right.answer
+
+
+def test_a_wise_suffix_asks_about_its_word() -> None:
+    normaliser = Normaliser(["responsibility", "skill"], ["pm"])
+    assert normaliser.normalise("what changes responsibility-wise?") == (
+        "what changes responsibility?"
+    )
+    assert normaliser.normalise("how am i doing pay-wise") == "how am i doing pay"
+    assert normaliser.normalise("otherwise fine") == "otherwise fine"
+
+
+def test_a_follow_up_in_wise_wording_is_answered(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "I'm an APM at a bank."},
+            {"role": "assistant", "content": "Noted."},
+        ]
+    )
+    answer = guide_advisor.ask("so when I become a mid-level PM, what's new duty-wise?", history)
+    assert not answer.refused
+    assert "2" in _levels(answer)

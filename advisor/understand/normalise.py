@@ -22,6 +22,7 @@ RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus wor
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
 
 
 @cache
@@ -88,7 +89,10 @@ class Normaliser:
 
     def normalise(self, text: str) -> str:
         """The text with shorthand expanded and misspellings corrected; case kept elsewhere."""
-        expanded = _WORD.sub(lambda m: self._expand(m.group(0)), clean_text(text))
+        # "responsibility-wise", "pay-wise": the English suffix means "as to <word>", so the
+        # word is what is asked about.
+        text = _AS_TO.sub(r"\1", clean_text(text))
+        expanded = _WORD.sub(lambda m: self._expand(m.group(0)), text)
         tokens = list(_WORD.finditer(expanded))
         out, last = [], 0
         for i, match in enumerate(tokens):
