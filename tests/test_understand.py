@@ -342,3 +342,19 @@ def test_a_follow_up_in_wise_wording_is_answered(guide_advisor: Advisor) -> None
     answer = guide_advisor.ask("so when I become a mid-level PM, what's new duty-wise?", history)
     assert not answer.refused
     assert "2" in _levels(answer)
+
+
+def test_a_bare_topic_joined_to_a_question_is_its_own_ask() -> None:
+    asks, context = split_message("duties of a lead PM + what do they get paid?")
+    assert asks == ["duties of a lead PM", "what do they get paid?"] and not context
+    asks, context = split_message("Per the write-up, which level owns the roadmap?")
+    assert asks == ["which level owns the roadmap?"] and context == ["Per the write-up"]
+    asks, context = split_message("I manage two APMs and what should I learn next?")
+    assert asks == ["what should I learn next?"] and context == ["I manage two APMs"]
+
+
+def test_a_bare_topic_beside_an_uncovered_question_is_answered(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("duties of a lead PM + what do they get paid?")
+    assert not answer.refused
+    assert _levels(answer) == {"4"}
+    assert answer.not_covered

@@ -28,6 +28,7 @@ _JOIN = re.compile(
     rf"\s*;\s*(?=(?:{_WH}|{_AUX})\b)|\s*,\s*(?=(?:{_WH})\b)|\s+\+\s+",
     re.IGNORECASE,
 )
+_CONJOINED = re.compile(r"\s(?:and|also|plus|&|\+)\s|;", re.IGNORECASE)
 _TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they)\s*\??$",
                   re.IGNORECASE)  # fmt: skip
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
@@ -87,6 +88,9 @@ def split_message(text: str) -> tuple[list[str], list[str]]:
     context: list[str] = []
     for sentence in sentences:
         parts = [p.strip(" ,;") for p in _JOIN.split(sentence) if p and p.strip(" ,;")]
+        # Joined by a conjunction ("X + how ...?", "X, and what ...?"), not a lead-in clause
+        # before a question word ("According to the text, what ...?").
+        joined = len(parts) > 1 and bool(_CONJOINED.search(sentence))
         for part in parts:
             # A clause that takes a claim for granted ("since X never ...") is checked like an ask.
             if (
@@ -94,6 +98,9 @@ def split_message(text: str) -> tuple[list[str], list[str]]:
                 or _ASK_START.match(part)
                 or _TAG.search(part)
                 or _WHY.match(part)
+                # A bare topic joined to a question ("skills for an APM + how long until ...?")
+                # is asked too; a statement about oneself beside a question is context.
+                or (joined and not first_person(part))
             ):
                 asks.append(part)
             else:
