@@ -35,7 +35,7 @@ from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.textclean import clean_text
 from advisor.understand.asks import Need, first_person, roles_in
-from advisor.understand.meaning import asks_amount
+from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, not_covered, refusal_text
@@ -285,8 +285,15 @@ class Advisor:
             ask = read.ask
             # A plan is about the user's own move: read from the meaning only when the ask
             # speaks of "I"/"my" ("what do senior PMs do after the roadmap is set" is no plan).
+            # Meaning alone does not tell "what does my job expect of me?" from a move: a plan
+            # read from meaning needs a word of moving, a promotion, or a role to reach.
+            moving = (
+                asks_a_move(ask.text)
+                or wants_promotion(ask.text)
+                or any(r is not user for r in roles_in(ask.text, ladder))
+            )
             wanted = (
-                (ask.need is Need.PLAN and first_person(ask.text))
+                (ask.need is Need.PLAN and first_person(ask.text) and moving)
                 or wants_plan(ask.text)
                 or (first_person(ask.text) and wants_promotion(ask.text))
             )

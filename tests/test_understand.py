@@ -358,3 +358,11 @@ def test_a_bare_topic_beside_an_uncovered_question_is_answered(guide_advisor: Ad
     assert not answer.refused
     assert _levels(answer) == {"4"}
     assert answer.not_covered
+
+
+def test_a_question_about_my_own_level_is_not_a_plan(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("I'm a senior PM these days. what is expected of me in this job?")
+    assert answer.plan is None
+    assert _levels(answer) == {"3"}
+    moving = guide_advisor.ask("I'm a senior PM these days. what should I do to move up?")
+    assert moving.plan is not None

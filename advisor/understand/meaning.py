@@ -31,6 +31,11 @@ PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatev
 NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
 
 
+def asks_a_move(text: str) -> bool:
+    """Whether the text speaks of moving on the ladder ("next", "up", "higher", "beyond")."""
+    return bool(_UP.search(text) or _DOWN.search(text))
+
+
 def asks_amount(text: str) -> bool:
     """Whether the text asks for an amount ("how much", "how long until ...")."""
     return bool(_QUANTITY.search(text))
