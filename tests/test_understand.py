@@ -366,3 +366,23 @@ def test_a_question_about_my_own_level_is_not_a_plan(guide_advisor: Advisor) -> 
     assert _levels(answer) == {"3"}
     moving = guide_advisor.ask("I'm a senior PM these days. what should I do to move up?")
     assert moving.plan is not None
+
+
+def test_a_hyphenated_asking_word_and_a_named_paragraph_point_at_the_document(
+    guide_advisor: Advisor,
+) -> None:
+    aimed = guide_advisor.ask("who is this write-up aimed at?")
+    assert not aimed.refused
+    assert aimed.citations[0].section.startswith("Introduction"), aimed.answer
+    opening = guide_advisor.ask("what point does the opening paragraph make?")
+    assert not opening.refused
+    assert any(c.section.startswith("Introduction") for c in opening.citations), opening.answer
+    # A subject the guide lacks stays refused, wherever the question looks for it.
+    assert guide_advisor.ask("what does the last paragraph say about stock options?").refused
+
+
+def test_document_part_words_name_parts_of_a_text() -> None:
+    words = tomllib.loads((DATA / "question_language.toml").read_text())["document"]["words"]
+    assert {"introduction", "conclusion", "paragraph", "chapter"} <= set(words)
+    assert len(words) == len(set(words))
+    assert not {"guide", "role", "level", "skill"} & set(words)  # the whole text, or a ladder

@@ -199,6 +199,9 @@ class Understanding:
 
     def topic(self, text: str) -> tuple[list[str], list[str]]:
         """(topic words, strange words): what the ask is about beyond its roles and framing."""
+        # A hyphenated word of the asking language ("write-up", "wrap-up") is one word, not
+        # two topic words ("write", "up").
+        text = _HYPHENATED.sub(lambda m: " " if self._asking_word(m.group(0)) else m.group(0), text)
         masked = mask_roles(text, self.ladder, placeholder=" ")
         topic: list[str] = []
         unknown: list[str] = []
@@ -208,6 +211,9 @@ class Understanding:
                 continue  # a contraction ("you'll", "don't") is function words
             word = raw.removesuffix("'s")
             if word in STOPWORDS or word in _NEGATIONS or len(word) < 2 or word.isdigit():
+                continue
+            if word in self.document:
+                # A part of the document says where the answer is, not what is asked.
                 continue
             framing = {word, word.removesuffix("s")} & self.framing or (
                 stem(word) in self.framing_stems
@@ -245,6 +251,11 @@ class Understanding:
                 strange.append(word)
             unknown = strange
         return topic, unknown
+
+    def _asking_word(self, hyphenated: str) -> bool:
+        word = hyphenated.lower()
+        joined = word.replace("-", "")
+        return bool({word, joined, joined.removesuffix("s")} & (self.framing | self.document))
 
     def _known(self, word: str) -> bool:
         if word in self.corpus_words or stem(word) in self.corpus_stems:
@@ -429,6 +440,7 @@ _AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      re.IGNORECASE)  # fmt: skip
 
 
+_HYPHENATED = re.compile(r"\b[A-Za-z]+-[A-Za-z]+\b")
 _ORDERING = re.compile(r"\b(?:order|sequence|all (?:the )?(?:levels|roles))\b",
                        re.IGNORECASE)  # fmt: skip
 # Direction on a ladder is a closed class of English words.
