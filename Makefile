@@ -53,6 +53,9 @@ eval-people: install
 	-ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
 		--dataset evals/datasets/people_dev2.jsonl --thresholds evals/thresholds-people.toml \
 		--out reports/people-dev2-extractive.jsonl --report-dir reports/people-dev2-extractive
+	-ADVISOR_INDEX_DIR=reports/index $(BIN)/advisor eval --backend extractive \
+		--dataset evals/datasets/people_dev_premise.jsonl --thresholds evals/thresholds-people.toml \
+		--out reports/people-dev-premise-extractive.jsonl --report-dir reports/people-dev-premise-extractive
 
 # The PM guide's evals with two invented ladders and a reference document indexed beside it:
 # answers must not mix ladders, nor refusals loosen, as the corpus grows.
