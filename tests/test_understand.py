@@ -386,3 +386,16 @@ def test_document_part_words_name_parts_of_a_text() -> None:
     assert {"introduction", "conclusion", "paragraph", "chapter"} <= set(words)
     assert len(words) == len(set(words))
     assert not {"guide", "role", "level", "skill"} & set(words)  # the whole text, or a ladder
+
+
+def test_it_after_a_move_is_the_role_moved_to(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "I'm an associate PM at a startup."},
+            {"role": "assistant", "content": "Noted."},
+        ]
+    )
+    answer = guide_advisor.ask("hows the step up from me look and what does it involve?", history)
+    assert not answer.refused
+    assert "2" in _levels(answer)
+    assert "Ownership of product features" in answer.answer

@@ -14,7 +14,8 @@ from advisor.ladder import CareerLadder, Role
 
 # Question words are a closed class of English; they start an ask, and after a conjunction
 # they start a second one ("..., and what do they earn?").
-_WH = r"what|which|who|whom|whose|when|where|why|how"
+# A question word may carry "is" without its apostrophe, as typed in chat ("whats", "hows").
+_WH = r"(?:what|which|who|whom|whose|when|where|why|how)(?:'?s)?"
 _AUX = r"do|does|did|is|are|was|were|can|could|should|would|will|must|may|might|have|has"
 _REQUEST = (
     r"tell|explain|list|name|describe|outline|summari[sz]e|walk|show|give|help|compare|"

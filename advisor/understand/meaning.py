@@ -172,6 +172,11 @@ class Understanding:
         sims = self.need_vectors @ vector
         best = int(np.argmax(sims))
         need = self.need_labels[best] if sims[best] >= NEED_MIN else Need.TOPIC
+        if need is Need.TOPIC and roles and not self.topic(text)[0]:
+            # Nothing asked but a direction ("ok so what's my next rung"): a move.
+            up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+            if up != down:
+                return Need.NEXT if up else Need.PREVIOUS
         if len(roles) >= 2:
             if need in (Need.PLAN, Need.COMPARE) or _ORDERING.search(text):
                 return need

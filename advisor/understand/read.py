@@ -104,8 +104,10 @@ class Reader:
         for part in asks_text:
             ask = self._ask(part, state, previous)
             if ask.roles:
-                previous = ask.roles
                 state.current = _moved(ask, self.ladder)
+                # "what's my next rung and what does it involve?": "it" is the role moved to.
+                moved = ask.need in (Need.NEXT, Need.PREVIOUS, Need.PLAN)
+                previous = (state.current,) if moved else ask.roles
             elif ask.need is Need.ORDER and self.ladder.roles:
                 # "What's the highest level?" puts the conversation on that level.
                 if TOP.search(part) and not BOTTOM.search(part):
