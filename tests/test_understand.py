@@ -399,3 +399,24 @@ def test_it_after_a_move_is_the_role_moved_to(guide_advisor: Advisor) -> None:
     assert not answer.refused
     assert "2" in _levels(answer)
     assert "Ownership of product features" in answer.answer
+
+
+def test_stopwords_are_function_words_only() -> None:
+    from advisor.lexicon import STOPWORDS
+
+    # Closed-class words: question words, pronouns, conjunctions, auxiliaries.
+    assert {"else", "whether", "however", "everyone", "what", "they", "and", "does"} <= STOPWORDS
+    # Never a word that could be what a ladder's item is about.
+    assert not {"work", "lead", "team", "product", "research", "problem", "skills"} & STOPWORDS
+
+
+def test_what_else_follows_the_role_under_discussion(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "what does a lead PM do?"},
+            {"role": "assistant", "content": "They shape the product portfolio."},
+        ]
+    )
+    answer = guide_advisor.ask("what else are they expected to do?", history)
+    assert not answer.refused
+    assert "4" in _levels(answer)
