@@ -190,7 +190,7 @@ class Advisor:
                 read.ask.text, self.top_k, scope.sources, scope.ladder
             )
             retrieved_all += retrieved
-            ranked = self._ranked(read, retrieved, scope)
+            ranked = self._ranked(read, retrieved, scope, reading.text)
             statements += scope.answerer.answer(
                 read.ask, ranked, read.coverage.topic, read.coverage.about_document
             )
@@ -256,7 +256,7 @@ class Advisor:
         yield Final(answer)
 
     def _ranked(
-        self, read: ReadAsk, retrieved: list[ScoredPassage], scope: LadderScope
+        self, read: ReadAsk, retrieved: list[ScoredPassage], scope: LadderScope, message: str = ""
     ) -> list[Passage]:
         """Candidate passages for the ask, best first: retrieved ones plus the named roles'."""
         pool: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
@@ -271,6 +271,14 @@ class Advisor:
                 for p in self.retriever.passages.values()
                 if p.level is None and (scope.sources is None or p.source in scope.sources)
             ]
+            # "according to the opening" / "the closing bit": the general passages before the
+            # first level, or after the last.
+            end = scope.reader.understanding.document_end(message or read.ask.text)
+            levels = [p.order for p in self.retriever.passages.values() if p.level is not None]
+            if end is not None and levels:
+                edge = min(levels) if end == "start" else max(levels)
+                part = [p for p in general if (p.order < edge) == (end == "start")]
+                general = part or general
             if general:
                 pool = {p.id: p for p in general}
         topic = " ".join(read.coverage.topic) or read.ask.text

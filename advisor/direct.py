@@ -67,6 +67,9 @@ class Answerer:
         """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
         whether the ask has a subject beyond its roles and need."""
         roles = list(ask.roles)
+        if about_document and ask.presupposes:
+            # "why does the conclusion call the path rigid?": a claim about the text itself.
+            return self.document_claim(ask, ranked, topic)
         if ask.claim or ask.presupposes:
             verdict = self.claim(ask, topic)
             if verdict is not None:
@@ -223,6 +226,20 @@ class Answerer:
         if verdict and verdict[0].is_heading and verdict[0].text.startswith("No"):
             return verdict
         return None
+
+    def document_claim(
+        self, ask: Ask, ranked: list[Passage], topic: tuple[str, ...]
+    ) -> list[Statement]:
+        """A premise about what the guide's opening or close says, checked against it."""
+        predicate = " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+        best = self._best_sentence(predicate, ranked)
+        quoted = self.focused(ranked, [], ask.text)
+        if best is None:
+            return quoted
+        same_polarity = bool(_NEGATION.search(best[1].replace("’", "'"))) == ask.negated
+        if same_polarity and (best[3] >= 1.0 or not topic):
+            return quoted
+        return [heading("The guide doesn't say that. What it says:"), *quoted]
 
     def _claim_for(self, ask: Ask, role: Role, topic: tuple[str, ...]) -> list[Statement] | None:
         # What is claimed of the role: its topic words when it has some, else its wording.

@@ -382,8 +382,12 @@ def test_a_hyphenated_asking_word_and_a_named_paragraph_point_at_the_document(
 
 
 def test_document_part_words_name_parts_of_a_text() -> None:
-    words = tomllib.loads((DATA / "question_language.toml").read_text())["document"]["words"]
+    table = tomllib.loads((DATA / "question_language.toml").read_text())["document"]
+    words = table["words"]
     assert {"introduction", "conclusion", "paragraph", "chapter"} <= set(words)
+    assert {"intro", "opening"} <= set(table["start"]) and {"conclusion"} <= set(table["end"])
+    assert not set(table["start"]) & set(table["end"])
+    assert set(table["start"]) | set(table["end"]) <= set(words) | {"beginning"}
     assert len(words) == len(set(words))
     assert not {"guide", "role", "level", "skill"} & set(words)  # the whole text, or a ladder
 
@@ -420,3 +424,30 @@ def test_what_else_follows_the_role_under_discussion(guide_advisor: Advisor) -> 
     answer = guide_advisor.ask("what else are they expected to do?", history)
     assert not answer.refused
     assert "4" in _levels(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("in a sentence, what do PMs do according to the intro?", "Introduction"),
+        ("per the final paragraph, what skills do you pick up along the way?", "Conclusion"),
+    ],
+)
+def test_the_part_named_is_the_part_answered_from(
+    guide_advisor: Advisor, question: str, part: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused
+    assert answer.citations and all(c.section.startswith(part) for c in answer.citations), (
+        answer.answer
+    )
+
+
+def test_a_premise_about_what_the_guide_says_is_checked_against_it(
+    guide_advisor: Advisor,
+) -> None:
+    wrong = guide_advisor.ask("why does the wrap-up describe the career as stagnant and closed?")
+    assert wrong.answer.startswith("**The guide doesn't say that"), wrong.answer
+    assert any(c.section.startswith("Conclusion") for c in wrong.citations)
+    right = guide_advisor.ask("why does the conclusion call the career path dynamic?")
+    assert not right.answer.startswith("**The guide doesn't"), right.answer

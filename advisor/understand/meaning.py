@@ -54,6 +54,14 @@ def document_words() -> frozenset[str]:
 
 
 @cache
+def document_ends() -> tuple[frozenset[str], frozenset[str]]:
+    """(words naming a text's opening, words naming its close)."""
+    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
+    table = tomllib.loads(text)["document"]
+    return frozenset(table["start"]), frozenset(table["end"])
+
+
+@cache
 def job_heads() -> frozenset[str]:
     text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
     return frozenset(w.lower() for w in tomllib.loads(text)["job_titles"]["heads"])
@@ -331,8 +339,11 @@ class Understanding:
             return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
         if not topic:
             # Nothing asked beyond roles, the ladder or the guide itself ("what is this guide
-            # about?"): the ladder's structure and the guide's own overview answer it.
-            return Coverage(True, (), (), 1.0, "asks about the ladder or the guide itself")
+            # about?"): the ladder's structure and the guide's own overview answer it; "what do
+            # PMs do, according to the opening?" is answered from the part it names.
+            named = document or self.names_document_part(text)
+            reason = "about the document" if named else "asks about the ladder or the guide itself"
+            return Coverage(True, (), (), 1.0, reason, bool(named))
         if (document or self.names_document_part(text)) and self.general_vectors.shape[0]:
             # "How does the conclusion sum it up?": the subject is measured against the
             # introduction and conclusion only, where the answer has to be.
@@ -344,7 +355,9 @@ class Understanding:
             general = float(np.max(self.general_vectors @ vector))
             # The named part narrows where the answer can be, so a moderate match suffices.
             if general >= self.threshold or not strange:
-                return Coverage(True, (), tuple(strange), general, "about the document", True)
+                return Coverage(
+                    True, tuple(topic), tuple(strange), general, "about the document", True
+                )
         similarity = self.similarity(" ".join(topic))
         if (
             strange
@@ -393,6 +406,23 @@ class Understanding:
 
     def names_document_part(self, text: str) -> bool:
         return bool(set(re.findall(r"[a-z\-]+", text.lower())) & self.document)
+
+    def document_end(self, text: str) -> str | None:
+        """ "start" or "end" when the text names the opening or the close of the guide ("the
+        intro", "the first paragraph", "the closing bit"), else None."""
+        words = re.findall(r"[a-z\-]+", text.lower())
+        start, end = document_ends()
+        starts = (
+            bool(set(words) & start)
+            or _PART_AT.search(text) is not None
+            and bool(_FIRST.search(text))
+        )
+        ends = (
+            bool(set(words) & end) or _PART_AT.search(text) is not None and bool(_LAST.search(text))
+        )
+        if starts == ends:
+            return None
+        return "start" if starts else "end"
 
     def stated_role(self, sentence: str) -> Role | None:
         """The role a first-person statement puts the user in ("I run the night watch today")."""
@@ -445,6 +475,9 @@ _AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      re.IGNORECASE)  # fmt: skip
 
 
+_PART_AT = re.compile(r"\b(?:paragraph|chapter|section|part|bit|line|lines)s?\b", re.IGNORECASE)
+_FIRST = re.compile(r"\b(?:first|opening|initial|top)\b", re.IGNORECASE)
+_LAST = re.compile(r"\b(?:last|final|closing|bottom)\b", re.IGNORECASE)
 _HYPHENATED = re.compile(r"\b[A-Za-z]+-[A-Za-z]+\b")
 _ORDERING = re.compile(r"\b(?:order|sequence|all (?:the )?(?:levels|roles))\b",
                        re.IGNORECASE)  # fmt: skip
