@@ -412,14 +412,9 @@ class Understanding:
         intro", "the first paragraph", "the closing bit"), else None."""
         words = re.findall(r"[a-z\-]+", text.lower())
         start, end = document_ends()
-        starts = (
-            bool(set(words) & start)
-            or _PART_AT.search(text) is not None
-            and bool(_FIRST.search(text))
-        )
-        ends = (
-            bool(set(words) & end) or _PART_AT.search(text) is not None and bool(_LAST.search(text))
-        )
+        part = _PART_AT.search(text) is not None  # "the first paragraph", "the last bit"
+        starts = bool(set(words) & start) or (part and bool(_FIRST.search(text)))
+        ends = bool(set(words) & end) or (part and bool(_LAST.search(text)))
         if starts == ends:
             return None
         return "start" if starts else "end"
