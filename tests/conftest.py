@@ -14,6 +14,7 @@ from advisor import wiring
 from advisor.answering import Advisor
 from advisor.config import Settings
 from advisor.indexing import update_index
+from tests.openai_stub import ModelStub, serve_stub
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -61,6 +62,13 @@ def guide_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
 @pytest.fixture(scope="session")
 def guide_advisor(guide_settings: Settings) -> Advisor:
     return wiring.build_advisor(guide_settings)
+
+
+@pytest.fixture
+def stub_server() -> Iterator[tuple[str, ModelStub]]:
+    """A scripted OpenAI-compatible server on loopback (tests/openai_stub.py): URL, controls."""
+    with serve_stub() as served:
+        yield served
 
 
 def free_port() -> int:

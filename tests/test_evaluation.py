@@ -15,6 +15,7 @@ from advisor.evaluation.dataset import EvalCase, load_cases
 from advisor.evaluation.judge import faithfulness, sentence_supported
 from tests.conftest import CORPUS
 from tests.fakes import InventingAnswerer
+from tests.openai_stub import ModelStub
 
 PASSAGE = (
     "Prioritization: At this stage, PMs make critical decisions on what features to prioritize."
@@ -150,3 +151,35 @@ def test_baseline_timeout_is_recorded_and_the_run_goes_on(guide_settings: Settin
     assert slow.answer.notice and slow.answer.notice.startswith(TIMEOUT_NOTICE)
     assert slow.problems() and not slow.answer.refused and not slow.answer.citations
     assert fine.answer.notice is None and fine.answer.citations
+
+
+def test_an_eval_whose_baseline_times_out_goes_on_and_records_it(
+    guide_settings: Settings, stub_server: tuple[str, ModelStub], tmp_path: Path
+) -> None:
+    """`advisor eval --baseline` against a real server that never answers: each baseline case
+    is recorded as timed out (and failed), the advisor's own answers fall back to the guide."""
+    from advisor.evaluation.answerers import TIMEOUT_NOTICE
+
+    url, stub = stub_server
+    stub.mode = "hang"
+    settings = guide_settings.model_copy(
+        update={"llm": "openai-compatible", "openai_base_url": url, "llm_timeout_s": 0.5}
+    )
+    dataset = tmp_path / "cases.jsonl"
+    cases = [
+        {"id": "spm", "question": "What does a Senior PM do?", "facts": [["mentor"]]},
+        {"id": "vp", "question": "What does a VP of Product do?"},
+    ]
+    dataset.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    outcome = run_eval(
+        settings, None, dataset=dataset, report_dir=tmp_path / "report", baseline=True
+    )
+    baseline = outcome.rows["llama-index baseline"]
+    assert [r.case.id for r in baseline] == ["spm", "vp"]
+    for result in baseline:
+        assert result.answer.notice and result.answer.notice.startswith(TIMEOUT_NOTICE)
+        assert TIMEOUT_NOTICE in result.problems()
+    assert all(
+        r.answer.grounding == "extractive-fallback" for r in outcome.rows["openai-compatible"]
+    )
+    assert TIMEOUT_NOTICE in outcome.report.read_text(encoding="utf-8")

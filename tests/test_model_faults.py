@@ -1,23 +1,15 @@
-"""Model faults against a real OpenAI-compatible server on loopback, and credentials never shown.
-
-The stub speaks HTTP/1.1 with keep-alive and chunked server-sent events, as real servers do, so
-the client reuses its connections and an abandoned stream can hurt the next request the way it
-would in production.
-"""
+"""Model faults against a real OpenAI-compatible server on loopback (tests/openai_stub.py, the
+`stub_server` fixture), and credentials never shown."""
 
 import gc
-import http.server
 import json
 import logging
 import os
-import select
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
@@ -28,145 +20,11 @@ from advisor.errors import ConfigError
 from advisor.llm import build_chat_model, reply_limit
 from advisor.redact import redact_url, scrub_text, settings_secrets
 from tests.conftest import free_port
+from tests.openai_stub import FAITHFUL, ModelStub
 
 DEADLINE_S = 2.0
 SLACK_S = 5.0  # what the deadline may be overrun by: retrieval, the checks, a loaded CPU
 QUESTION = "What does a Senior PM do?"
-FAITHFUL = (
-    "Senior PMs mentor junior PMs and guide less experienced colleagues [1]. "
-    "They also communicate with executives and stakeholders [2]."
-)
-REPEATED_LINE = "Senior PMs mentor junior PMs and guide less experienced colleagues [1].\n"
-TICK_S = 0.05
-
-
-def _event(content: str | None = None, finish: str | None = None) -> bytes:
-    delta = {} if content is None else {"role": "assistant", "content": content}
-    chunk = {
-        "id": "stub",
-        "object": "chat.completion.chunk",
-        "created": 0,
-        "model": "stub",
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-    }
-    return f"data: {json.dumps(chunk)}\n\n".encode()
-
-
-DONE = b"data: [DONE]\n\n"
-
-
-class _Stub:
-    """What the server does next, shared with its handler threads."""
-
-    def __init__(self) -> None:
-        self.mode = "ok"
-        self.closing = threading.Event()
-        self.requests = 0
-        self.open_streams = 0  # replies still being written: the client has not hung up
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so the client pools and reuses connections
-    stub: _Stub
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.stub.requests += 1
-        try:
-            self._reply(self.stub.mode)
-        except OSError:
-            self.close_connection = True  # the client hung up: what it should do on a fault
-
-    def _reply(self, mode: str) -> None:
-        if mode == "hang":
-            self._wait_for_hang_up()
-            return
-        if mode == "500":
-            self._json(500, {"error": {"message": "boom"}})
-            return
-        self._start_stream()
-        handlers: dict[str, Callable[[], None]] = {
-            "ok": lambda: self._send(_event(FAITHFUL), _event(finish="stop"), DONE),
-            "no-finish": lambda: self._send(_event(FAITHFUL), DONE),
-            "ended": lambda: self._send(_event("Senior PMs mentor junior PMs [1].")),
-            "huge": lambda: self._send(_event("x" * 1_000_000), _event(finish="stop"), DONE),
-            "flood": self._flood,
-            "malformed": lambda: self._send(b"data: {not json\n\n", DONE),
-            "keep-alive": lambda: self._forever(b": ping\n\n"),
-            "trickle": lambda: self._forever(_event("and ")),
-            "repeat": lambda: self._forever(_event(REPEATED_LINE)),
-        }
-        if mode in ("dropped", "stall"):
-            self._chunk(_event("Senior PMs mentor junior PMs"))
-            if mode == "stall":
-                self._wait_for_hang_up()
-            self.connection.shutdown(socket.SHUT_RDWR)  # mid-body, before the end marker
-            self.close_connection = True
-            return
-        handlers[mode]()
-        self.wfile.write(b"0\r\n\r\n")  # the end of the chunked body
-
-    def _start_stream(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-
-    def _chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-        self.wfile.flush()
-
-    def _send(self, *events: bytes) -> None:
-        for data in events:
-            self._chunk(data)
-
-    def _forever(self, data: bytes) -> None:
-        self.stub.open_streams += 1
-        try:
-            while not self.stub.closing.wait(TICK_S):
-                self._chunk(data)
-        finally:
-            self.stub.open_streams -= 1
-
-    def _flood(self) -> None:
-        for _ in range(1000):
-            self._chunk(_event("y" * 1000))
-        self._send(_event(finish="stop"), DONE)
-
-    def _json(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _wait_for_hang_up(self) -> None:
-        """Say nothing until the client closes the connection (or the test ends)."""
-        # poll, not select: select() cannot watch a descriptor numbered past 1023, which a
-        # long test session reaches.
-        watcher = select.poll()
-        watcher.register(self.connection, select.POLLIN)
-        while not self.stub.closing.wait(TICK_S):
-            readable = watcher.poll(0)
-            if readable and not self.connection.recv(1, socket.MSG_PEEK):
-                return
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def stub_server() -> Iterator[tuple[str, _Stub]]:
-    stub = _Stub()
-    handler = type("Handler", (_Handler,), {"stub": stub})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1", stub
-    stub.closing.set()
-    server.shutdown()
-    server.server_close()
 
 
 Compatible = Callable[..., Advisor]
@@ -224,7 +82,7 @@ def _settled(check: Callable[[], bool], within: float) -> bool:
     ],
 )
 def test_a_model_fault_is_answered_from_the_guide_within_the_deadline(
-    compatible: Compatible, stub_server: tuple[str, _Stub], mode: str, words: str
+    compatible: Compatible, stub_server: tuple[str, ModelStub], mode: str, words: str
 ) -> None:
     url, stub = stub_server
     stub.mode = mode
@@ -238,7 +96,9 @@ def test_a_model_fault_is_answered_from_the_guide_within_the_deadline(
     assert answer.notice.startswith("Answered from the guide's text because")
 
 
-def test_a_complete_reply_is_used(compatible: Compatible, stub_server: tuple[str, _Stub]) -> None:
+def test_a_complete_reply_is_used(
+    compatible: Compatible, stub_server: tuple[str, ModelStub]
+) -> None:
     url, _ = stub_server
     answer = compatible(url).ask(QUESTION)
     assert answer.grounding.startswith("generated") and answer.notice is None
@@ -246,7 +106,7 @@ def test_a_complete_reply_is_used(compatible: Compatible, stub_server: tuple[str
 
 
 def test_a_cut_reply_is_never_shown_as_complete(
-    compatible: Compatible, stub_server: tuple[str, _Stub]
+    compatible: Compatible, stub_server: tuple[str, ModelStub]
 ) -> None:
     """The streamed tokens were provisional: the final answer is the guide's, not the model's."""
     url, stub = stub_server
@@ -272,7 +132,7 @@ FAULTS_IN_A_ROW = ["repeat", "keep-alive", "dropped", "hang", "no-finish", "huge
 
 
 def test_the_process_stays_healthy_across_many_faults(
-    compatible: Compatible, stub_server: tuple[str, _Stub]
+    compatible: Compatible, stub_server: tuple[str, ModelStub]
 ) -> None:
     """Thirty faulty answers through one advisor (one connection pool), then a normal one: it
     completes, and no reader thread or connection is left behind."""
@@ -298,7 +158,7 @@ def test_the_process_stays_healthy_across_many_faults(
 
 @pytest.mark.parametrize("mode", ["repeat", "keep-alive"])
 def test_an_abandoned_reply_is_closed_without_the_garbage_collector(
-    compatible: Compatible, stub_server: tuple[str, _Stub], mode: str
+    compatible: Compatible, stub_server: tuple[str, ModelStub], mode: str
 ) -> None:
     """Stopped by the repetition cut-off or the deadline, the reply's connection is closed by
     the code that stopped it: with the collector off, the server still sees the hang-up."""
@@ -314,7 +174,7 @@ def test_an_abandoned_reply_is_closed_without_the_garbage_collector(
 
 
 def test_a_consumer_that_leaves_mid_stream_ends_the_reply(
-    compatible: Compatible, stub_server: tuple[str, _Stub]
+    compatible: Compatible, stub_server: tuple[str, ModelStub]
 ) -> None:
     """Closing the answer's stream (a browser tab closed) closes the model's reply at once."""
     url, stub = stub_server
@@ -358,7 +218,7 @@ def test_credentials_never_reach_the_cli_output(guide_settings: Settings) -> Non
 
 
 def test_credentials_never_reach_configuration_errors(
-    guide_settings: Settings, compatible: Compatible, stub_server: tuple[str, _Stub]
+    guide_settings: Settings, compatible: Compatible, stub_server: tuple[str, ModelStub]
 ) -> None:
     url, stub = stub_server
     malformed = guide_settings.model_copy(
@@ -374,7 +234,7 @@ def test_credentials_never_reach_configuration_errors(
 
 
 def test_credentials_never_reach_the_logs(
-    compatible: Compatible, stub_server: tuple[str, _Stub], caplog: pytest.LogCaptureFixture
+    compatible: Compatible, stub_server: tuple[str, ModelStub], caplog: pytest.LogCaptureFixture
 ) -> None:
     url, _ = stub_server
     caplog.set_level(logging.DEBUG)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from advisor.evaluation.answerers import TIMEOUT_NOTICE
 from advisor.evaluation.dataset import EvalCase
 from advisor.evaluation.judge import LlmJudge, faithfulness, raw_faithfulness
 from advisor.models import Answer
@@ -50,6 +51,8 @@ class CaseResult:
     def problems(self) -> list[str]:
         """Why this case fails, in words; empty when it passes every check."""
         c, out = self.case, []
+        if self.answer.notice and self.answer.notice.startswith(TIMEOUT_NOTICE):
+            out.append(TIMEOUT_NOTICE)
         if c.refuse and not self.answer.refused:
             out.append("answered a question the guide does not cover")
         if c.must_answer and self.answer.refused:
