@@ -62,7 +62,7 @@ class LlamaIndexBaseline:
         self.engine.reset()
         try:
             response = self.engine.chat(case.question, chat_history=history)
-        except _timeouts() as exc:
+        except timeouts() as exc:
             # One slow reply must not end the whole comparison: the case is scored as a failure.
             return self._timed_out(case, time.perf_counter() - started, exc), []
         text = str(response.response).strip()
@@ -106,7 +106,7 @@ class LlamaIndexBaseline:
 TIMEOUT_NOTICE = "the model call timed out"
 
 
-def _timeouts() -> tuple[type[BaseException], ...]:
+def timeouts() -> tuple[type[BaseException], ...]:
     """What a model call that ran out of time raises: the OpenAI client's timeout (llama-index
     re-raises it after its retries), httpx's, or a plain TimeoutError."""
     import httpx
