@@ -234,3 +234,31 @@ def test_markup_in_the_model_reply_is_not_passed_on_raw(guide_settings: Settings
     answer = advisor.ask("What does a Senior PM do?")
     assert answer.raw_generated and "executives" in answer.raw_generated
     assert "<script" not in answer.raw_generated and "<img" not in answer.raw_generated
+
+
+def test_prompt_shows_each_role_once_and_no_dangling_lead_in() -> None:
+    from advisor.generation import PROMPT_PASSAGES, build_prompt
+    from advisor.models import Passage
+
+    def passage(n: int, level: int, text: str) -> Passage:
+        return Passage(id=f"p{n}", source="g.md", section=f"{level}. X", text=text, level=level)
+
+    roles = {1: "Deckhand", 2: "Able Seaman"}
+    passages = [
+        passage(1, 2, "Rigging: You splice lines."),
+        passage(2, 1, "Swabbing: You clean the deck."),
+        passage(3, 2, "An Able Seaman stands watch. Duties include:"),
+        passage(4, 2, "Duties include:"),
+        passage(5, 1, "Knots: You tie knots."),
+    ]
+    first = build_prompt("What does an able seaman do?", passages, roles)
+    other = build_prompt("What does a deckhand do?", passages[1:], roles)
+    # The system rules and the worked example are byte-identical: llama.cpp reuses their cache.
+    assert first[:-1] == other[:-1] and first[0].role == "system"
+    context = first[-1].content
+    assert context.count("Able Seaman:") == 1 and context.count("Deckhand:") == 1
+    assert "Duties include" not in context and "An Able Seaman stands watch." in context
+    assert context.count("] ") == PROMPT_PASSAGES and "Knots" not in context
+    # Numbered in the order shown, grouped under their role.
+    assert context.index("[1] Rigging") < context.index("[2] An Able") < context.index("Deckhand:")
+    assert "[3] Swabbing" in context
