@@ -232,6 +232,9 @@ def main() -> None:
     parser.add_argument("--with-1000x", action="store_true", help="add 1000x (takes minutes)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds of the ask questions")
     parser.add_argument("--skip-compare", action="store_true", help="reuse results/compare.md")
+    parser.add_argument(
+        "--skip-scale", action="store_true", help="reuse results/scale.json (redraw the report)"
+    )
     parser.add_argument("--compare-args", default="", help="arguments for bench_compare.py")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -243,37 +246,42 @@ def main() -> None:
         compare = (RESULTS / "compare.md").read_text(encoding="utf-8")
     else:
         compare = run_compare(shlex.split(args.compare_args))
-    rows = run_scale(sizes, args.repeats)
+    command = " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]])
+    if args.skip_scale:
+        saved = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
+        rows, scale_command = saved["rows"], saved["command"]
+    else:
+        rows, scale_command = run_scale(sizes, args.repeats), command
     scale_table = bench_scale.table(rows)
     print(scale_table)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    command = " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]])
     scale_note = (
         f"`{command}` (bench_scale.py's measurement per size), {os.cpu_count()} CPUs, {started}. "
         f"Ask latency: in-process, extractive backend, {args.repeats} round(s) of "
         f"{sum(len(q) for q in bench_scale.QUESTIONS.values())} questions after one warm-up."
     )
-    (RESULTS / "scale.md").write_text(
-        "# Scale benchmark (synthetic ladders: copies of the PM guide)\n\n"
-        + scale_note
-        + "\n\n"
-        + scale_table
-        + "\n",
-        encoding="utf-8",
-    )
-    (RESULTS / "scale.json").write_text(
-        json.dumps({"command": command, "rows": rows}, indent=1) + "\n", encoding="utf-8"
-    )
+    if not args.skip_scale:
+        (RESULTS / "scale.md").write_text(
+            "# Scale benchmark (synthetic ladders: copies of the PM guide)\n\n"
+            + scale_note
+            + "\n\n"
+            + scale_table
+            + "\n",
+            encoding="utf-8",
+        )
+        (RESULTS / "scale.json").write_text(
+            json.dumps({"command": command, "rows": rows}, indent=1) + "\n", encoding="utf-8"
+        )
     sections = [curve_section(rows, c, plot(rows, c, RESULTS)) for c in CURVES]
     load_end = os.getloadavg()
     report = [
         "# Performance report",
         "",
-        f"Made by `make bench` (`{command}`), {started}, on a {os.cpu_count()}-core machine "
-        f"shared with other work: load average {load_start[0]:.1f} at the start and "
-        f"{load_end[0]:.1f} at the end (2.0 means both cores busy). Absolute times move with "
-        "that load; the ratios within one table and the growth exponents are the figures "
-        "to compare across runs.",
+        f"Made by `{command}` (growth series: `{scale_command}`), {started}, on a "
+        f"{os.cpu_count()}-core machine shared with other work: load average "
+        f"{load_start[0]:.1f} at the start and {load_end[0]:.1f} at the end (2.0 means both "
+        "cores busy). Absolute times move with that load; the ratios within one table and the "
+        "growth exponents are the figures to compare across runs.",
         "",
         "## Advisor vs plain llama-index on the local model",
         "",
