@@ -147,7 +147,7 @@ def describe(k: float | None) -> str:
     if k is None:
         return "n/a"
     if k < 0.3:
-        return f"N^{k:.2f} (flat: fixed costs)"
+        return f"N^{k:.2f} (flat)"
     if k < 0.8:
         return f"N^{k:.2f} (sublinear)"
     if k <= 1.2:
