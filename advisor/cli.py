@@ -204,8 +204,9 @@ def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor import wiring
     from advisor.errors import ConfigError
-    from advisor.wiring import build_advisor
+    from advisor.llm import build_chat_model, resolve_backend
 
     auth = None
     if settings.serve_auth:
@@ -216,9 +217,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
                 "Set both parts, or unset it to serve without a login.",
             )
         auth = (user, password)
-    advisor_ = build_advisor(settings, backend=_backend(args))
+    backend = _backend(args) or resolve_backend(settings)
+    # The page needs only the ladders and the backend: a bad backend setting or an index not
+    # built stops here, before serving. The rest of the advisor (the embedding model, each
+    # ladder's reader) is built on a thread while the web app is imported and the page
+    # served; the first questions wait for it.
+    chat_model = build_chat_model(settings, backend)
+    ladders = wiring.ladders(settings)
+    building = _start(wiring.build_advisor, settings, backend=backend, chat_model=chat_model)
     from advisor.records import Records
     from ui.app import launch, profile_secret
+    from ui.pending import PendingAdvisor
 
     records = Records.from_settings(settings)
     host, port = args.host or settings.serve_host, args.port or settings.serve_port
@@ -230,9 +239,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             "ADVISOR_SERVE_AUTH=user:password.",
             file=sys.stderr,
         )
-    print(f"Serving the career advisor ({advisor_.backend} backend) on http://{host}:{port}")
+    print(f"Serving the career advisor ({backend} backend) on http://{host}:{port}")
     launch(
-        advisor_,
+        PendingAdvisor(ladders, backend, building),
         host=host,
         port=port,
         auth=auth,

@@ -1,14 +1,27 @@
-"""Start-up: what a cold `advisor ask` imports, and the lean import hooks. Nothing here is
-timed: the figures are benchmarks/bench_start.py's."""
+"""Start-up: what a cold `advisor ask` imports, the lean import hooks, and `advisor serve`
+serving the real page before the advisor is built. Nothing here is timed: the figures are
+benchmarks/bench_start.py's."""
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from advisor import wiring
+from advisor.answering import Advisor
 from advisor.config import Settings
-from tests.conftest import CORPUS, ROOT
+from advisor.errors import IndexNotBuiltError
+from tests.conftest import CORPUS, ROOT, free_port, serve_app
+from ui.app import build_app
+from ui.pending import PendingAdvisor
 
 # Libraries the extractive ask path has no use for (the web app, the LLM frameworks, the
 # database), and what the lean import hooks keep from loading.
@@ -88,3 +101,80 @@ def test_the_lean_import_hooks_take_effect_and_change_nothing_else(tmp_path: Pat
     assert result["exporter"] == "opentelemetry.exporter.otlp.proto.grpc.trace_exporter"
     assert result["nearest"] == ["a"]
     assert result["httpx_main"] == "httpx"
+
+
+@pytest.fixture
+def unbuilt() -> Iterator[Future[Advisor]]:
+    building: Future[Advisor] = Future()
+    yield building
+    if not building.done():
+        building.cancel()
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=30) as reply:
+        return int(reply.status), reply.read().decode()
+
+
+def test_the_page_is_served_before_the_advisor_is_built_and_questions_wait_for_it(
+    guide_settings: Settings, guide_advisor: Advisor, unbuilt: Future[Advisor]
+) -> None:
+    from gradio_client import Client
+
+    ladders = wiring.ladders(guide_settings)
+    pending = PendingAdvisor(ladders, "extractive", unbuilt)
+    app, url = serve_app(lambda: build_app(pending))
+    try:
+        status, _ = _get(url)
+        assert status == 200
+        assert not unbuilt.done()
+        # The real app: its configuration names the guide's roles and the chat.
+        config = json.loads(_get(url.rstrip("/") + "/config")[1])
+        shown = json.dumps(config)
+        assert all(role.name in shown for role in ladders[0].roles)
+        assert "advisor-chat" in shown
+
+        with ThreadPoolExecutor(1) as pool:
+            asked = pool.submit(
+                lambda: Client(url, verbose=False).predict(
+                    "What does a Senior PM do?", None, api_name="/ask"
+                )
+            )
+            assert not asked.done()  # waits for the advisor
+            unbuilt.set_result(guide_advisor)
+            answer: dict[str, Any] = asked.result(timeout=120)
+        assert answer["citations"] and not answer["refused"]
+        assert pending.ladders == [s.ladder for s in guide_advisor.scopes]
+    finally:
+        app.close()
+
+
+def test_serve_stops_with_the_build_error_when_the_advisor_cannot_be_built(
+    guide_settings: Settings,
+) -> None:
+    from ui.app import launch
+
+    failed: Future[Advisor] = Future()
+    failed.set_exception(IndexNotBuiltError("The index was removed.", "Run `advisor index`."))
+    pending = PendingAdvisor(wiring.ladders(guide_settings), "extractive", failed)
+
+    async def serve() -> None:  # in a running loop, as tests.conftest.serve_app explains
+        launch(pending, port=free_port())
+
+    with ThreadPoolExecutor(1) as pool, pytest.raises(IndexNotBuiltError):
+        pool.submit(asyncio.run, serve()).result(timeout=120)
+
+
+def test_serve_refuses_an_index_not_built_before_serving(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import ui.app
+    from tests.conftest import run_cli
+
+    launched: list[Any] = []
+    monkeypatch.setattr(ui.app, "launch", lambda *a, **kw: launched.append(a))
+    monkeypatch.setenv("ADVISOR_INDEX_DIR", str(tmp_path / "empty"))
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    code, _, err = run_cli(capsys, "serve", "--port", str(free_port()))
+    assert code == 2 and "advisor index" in err
+    assert not launched
