@@ -2,6 +2,8 @@
 
 import os
 
+from advisor import lean_imports
+
 # Set before onnxruntime, chromadb, gradio or huggingface_hub are imported anywhere in the
 # process: each of them phones home at import or first use, which on an offline machine costs
 # seconds of timeouts and leaks usage data elsewhere. setdefault lets a user override them.
@@ -12,5 +14,8 @@ for _name, _value in (
     ("ANONYMIZED_TELEMETRY", "False"),
 ):
     os.environ.setdefault(_name, _value)
+
+# Likewise before chromadb or gradio is imported: skip their import-time developer checks.
+lean_imports.install()
 
 __version__ = "0.1.0"

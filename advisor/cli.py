@@ -5,11 +5,18 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import advisor  # noqa: F401  (sets the telemetry switches before any library import)
 from advisor.config import Settings
 from advisor.errors import AdvisorError
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from advisor.answering import Advisor
+
+T = TypeVar("T")
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_THRESHOLD = 0, 1, 2, 3
 BACKENDS = ("auto", "local", "openai", "openai-compatible", "extractive")
 
@@ -146,11 +153,10 @@ def _progress_bar(total: int) -> Callable[[int], None]:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.cli_input import read_history, text_arg
-    from advisor.wiring import build_advisor
 
     question = text_arg(args.question, "question")
     history = read_history(args.history) if args.history else []
-    advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
+    advisor_ = _build_advisor(settings, backend=_backend(args), ladder=args.ladder)
     answer = advisor_.ask(question, history)
     if args.json:
         print(json.dumps(answer.public_json(), ensure_ascii=False))
@@ -163,16 +169,29 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _plan(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.cli_input import check_output, text_arg, write_output
-    from advisor.wiring import build_advisor
 
     roles = text_arg(args.from_role, "--from role"), text_arg(args.to_role, "--to role")
     out = check_output(args.out, args.force) if args.out else None
-    plan = build_advisor(settings, ladder=args.ladder).plan(*roles)
+    plan = _build_advisor(settings, ladder=args.ladder).plan(*roles)
     markdown = plan.to_markdown()
     if out is not None:
         write_output(out, markdown, args.force)
     print(plan.model_dump_json(indent=2) if args.json else markdown)
     return EXIT_OK
+
+
+def _build_advisor(
+    settings: Settings, backend: str | None = None, ladder: str | None = None
+) -> "Advisor":
+    """wiring.build_advisor, with the embedding model loading on a thread while chromadb is
+    imported: onnxruntime builds its session in native code, without holding the GIL."""
+    from advisor import wiring
+
+    loading = _start(wiring.embedder)
+    import chromadb  # noqa: F401  (imported here, while the model loads)
+
+    loading.result()  # its error, if any, is the one build_advisor would have raised
+    return wiring.build_advisor(settings, backend=backend, ladder=ladder)
 
 
 def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
@@ -185,8 +204,9 @@ def format_answer_text(text: str, citations: list[tuple[int, str, str]]) -> str:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from advisor import wiring
     from advisor.errors import ConfigError
-    from advisor.wiring import build_advisor
+    from advisor.llm import build_chat_model, resolve_backend
 
     auth = None
     if settings.serve_auth:
@@ -197,9 +217,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
                 "Set both parts, or unset it to serve without a login.",
             )
         auth = (user, password)
-    advisor_ = build_advisor(settings, backend=_backend(args))
+    backend = _backend(args) or resolve_backend(settings)
+    # The page needs only the ladders and the backend: a bad backend setting or an index not
+    # built stops here, before serving. The rest of the advisor (the embedding model, each
+    # ladder's reader) is built on a thread while the web app is imported and the page
+    # served; the first questions wait for it.
+    chat_model = build_chat_model(settings, backend)
+    ladders = wiring.ladders(settings)
+    building = _start(wiring.build_advisor, settings, backend=backend, chat_model=chat_model)
     from advisor.records import Records
     from ui.app import launch, profile_secret
+    from ui.pending import PendingAdvisor
 
     records = Records.from_settings(settings)
     host, port = args.host or settings.serve_host, args.port or settings.serve_port
@@ -211,9 +239,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             "ADVISOR_SERVE_AUTH=user:password.",
             file=sys.stderr,
         )
-    print(f"Serving the career advisor ({advisor_.backend} backend) on http://{host}:{port}")
+    print(f"Serving the career advisor ({backend} backend) on http://{host}:{port}")
     launch(
-        advisor_,
+        PendingAdvisor(ladders, backend, building),
         host=host,
         port=port,
         auth=auth,
@@ -227,6 +255,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         warm_model=settings.warm_model,
     )
     return EXIT_OK
+
+
+def _start(build: "Callable[..., T]", *args: Any, **kwargs: Any) -> "Future[T]":
+    """`build(*args, **kwargs)` running on its own thread from now; its result (or error) is
+    the future's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="advisor-start")
+    future = pool.submit(build, *args, **kwargs)
+    pool.shutdown(wait=False)
+    return future
 
 
 def _loopback(host: str) -> bool:
@@ -267,9 +306,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from advisor.cli_input import text_arg
     from advisor.conversation import Message
     from advisor.redact import scrub_text
-    from advisor.wiring import build_advisor
 
-    advisor_ = build_advisor(settings, backend=_backend(args), ladder=args.ladder)
+    advisor_ = _build_advisor(settings, backend=_backend(args), ladder=args.ladder)
     history: list[Message] = []
     ladders = "; ".join(" -> ".join(r.name for r in s.ladder.roles) for s in advisor_.scopes)
     print(f"Ask about the career ladder(s) {ladders} ({advisor_.backend} backend).")

@@ -9,17 +9,16 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 from fastapi.responses import JSONResponse
 from gradio.events import api as expose_api
 
 from advisor import wiring
-from advisor.answering import Advisor, Final, Token
 from advisor.config import Settings
 from advisor.errors import AdvisorError
-from advisor.ladder import with_article
+from advisor.ladder import Role, with_article
 from advisor.planning import TransitionPlan
 from advisor.records import Records
 from ui import render
@@ -28,6 +27,11 @@ from ui.feedback import FeedbackPanel
 from ui.health import health
 from ui.ladder_svg import ladder_svg
 from ui.ladder_tab import LadderTab
+from ui.pending import PendingAdvisor
+
+if TYPE_CHECKING:
+    # Built on a thread while the page is served: the page itself needs none of answering.
+    from advisor.answering import Advisor
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +70,8 @@ def _safe_turn(message: Any) -> Any:
     return message
 
 
-def examples(advisor: Advisor) -> list[str]:
-    """Example questions about the loaded ladder's own roles."""
-    roles = advisor.ladder.roles
+def examples(roles: list[Role]) -> list[str]:
+    """Example questions about the shown ladder's own roles."""
     if len(roles) < 2:
         return ["What does this guide cover?"]
 
@@ -131,7 +134,7 @@ def profile_secret(data_dir: Path) -> str:
 
 
 def build_app(
-    advisor: Advisor,
+    advisor: "Advisor | PendingAdvisor",
     *,
     concurrency_limit: int = 2,
     records: Records | None = None,
@@ -141,8 +144,11 @@ def build_app(
 ) -> gr.Blocks:
     """The chat, the plan panel and the ladder picture for one advisor (no state shared); with
     `records`, also answer feedback and the "Where am I?" check-in tab, stored there; with
-    `uploads` (the settings of the index and data folder), the "Your ladder" upload tab."""
-    roles = advisor.ladder.roles
+    `uploads` (the settings of the index and data folder), the "Your ladder" upload tab; with
+    a PendingAdvisor, the page is built before the advisor and its handlers wait for it."""
+    pending = advisor if isinstance(advisor, PendingAdvisor) else PendingAdvisor.ready(advisor)
+    current = pending.get
+    roles = pending.shown.roles
     plain_ladder = ladder_svg(roles)
     role_choices = [(r.name, str(r.level)) for r in roles]
     downloads = Path(tempfile.mkdtemp(prefix="advisor-plans-"))
@@ -162,7 +168,7 @@ def build_app(
     def respond(
         message: str, history: list[dict[str, Any]], ladder: str | None = None
     ) -> Iterator[tuple[list[dict[str, Any]], Any]]:
-        for messages, plan in chat_replies(advisor, message, history, ladder):
+        for messages, plan in chat_replies(current(), message, history, ladder):
             yield messages, gr.skip() if plan is None else plan_ladder(plan)
 
     def ask(
@@ -171,7 +177,7 @@ def build_app(
         """Answer one question from the career guide, with numbered citations; `ladder` names
         the ladder to answer about when several are loaded and the question names none."""
         try:
-            answer = advisor.ask(question, render.history_messages(history or []), ladder)
+            answer = current().ask(question, render.history_messages(history or []), ladder)
         except AdvisorError as exc:
             raise gr.Error(_error_text(exc)) from exc
         return answer.public_json()
@@ -179,14 +185,14 @@ def build_app(
     def plan(from_role: str, to_role: str) -> dict[str, Any]:
         """A transition plan between two roles of the ladder, with its Markdown document."""
         try:
-            result = advisor.plan(from_role, to_role)
+            result = current().plan(from_role, to_role)
         except AdvisorError as exc:
             raise gr.Error(_error_text(exc)) from exc
         return {**result.model_dump(mode="json"), "markdown": result.to_markdown()}
 
     def show_plan(from_level: str, to_level: str) -> tuple[str, str, Any]:
         try:
-            result = advisor.plan(from_level, to_level)
+            result = current().plan(from_level, to_level)
         except AdvisorError as exc:
             raise gr.Error(_error_text(exc)) from exc
         folder = Path(tempfile.mkdtemp(dir=downloads))
@@ -196,25 +202,25 @@ def build_app(
         return body, plan_ladder(result), gr.DownloadButton(value=str(path), visible=True)
 
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
-    checkin_tab = CheckInTab(advisor, records, logged_in=logged_in) if records else None
-    feedback_panel = FeedbackPanel(records, advisor.backend) if records else None
+    checkin_tab = CheckInTab(pending, records, logged_in=logged_in) if records else None
+    feedback_panel = FeedbackPanel(records, pending.backend) if records else None
     ladder_tab = None
     if uploads is not None:
         settings = uploads
 
         def reindex() -> None:
             wiring.reindex(settings)
-            wiring.refresh(advisor, settings)
+            wiring.refresh(current(), settings)
 
-        ladder_tab = LadderTab(settings, reindex, lambda: [s.name for s in advisor.scopes])
+        ladder_tab = LadderTab(settings, reindex, lambda: [s.name for s in current().scopes])
     with app:
         # Whose check-ins and feedback: the login's, else this browser's profile id.
         profile = gr.BrowserState(None, storage_key="advisor-profile", secret=secret)
         owner = gr.State("")
         gr.HTML(
             f'<div id="advisor-header"><h1>{TITLE}'
-            f'<span class="advisor-badge">backend: {html.escape(advisor.backend)}</span></h1>'
-            f"<p>{html.escape(_about(advisor))}, grounded in the guides: every sentence cites "
+            f'<span class="advisor-badge">backend: {html.escape(pending.backend)}</span></h1>'
+            f"<p>{html.escape(_about(pending))}, grounded in the guides: every sentence cites "
             "its source, and questions they do not cover are declined.</p></div>"
         )
         with gr.Tabs():
@@ -238,7 +244,7 @@ def build_app(
                             "to read the passages.",
                         )
                         question_safe(chatbot)
-                        names = [scope.name for scope in advisor.scopes]
+                        names = pending.names
                         picker = gr.Dropdown(
                             names,
                             value=names[0],
@@ -258,7 +264,7 @@ def build_app(
                                 elem_id="advisor-input",
                             ),
                             additional_outputs=[chat_ladder],
-                            examples=[[e, names[0]] for e in examples(advisor)],
+                            examples=[[e, names[0]] for e in examples(roles)],
                             concurrency_limit=concurrency_limit,
                             api_visibility="undocumented",
                             fill_height=False,
@@ -281,7 +287,7 @@ def build_app(
                         gr.Markdown("### The ladder")
                         chat_ladder.render()  # type: ignore[no-untyped-call]
                         gr.Markdown(
-                            f"Ask *“{examples(advisor)[1]}”* to see your move on the "
+                            f"Ask *“{examples(roles)[1]}”* to see your move on the "
                             "ladder, or open the **Plan a move** tab.",
                             elem_classes="side-note",
                         )
@@ -337,9 +343,11 @@ def build_app(
 
 
 def chat_replies(
-    advisor: Advisor, message: str, history: list[dict[str, Any]], ladder: str | None = None
+    advisor: "Advisor", message: str, history: list[dict[str, Any]], ladder: str | None = None
 ) -> Iterator[tuple[list[dict[str, Any]], TransitionPlan | None]]:
     """The assistant's messages as they change: provisional text, then the verified answer."""
+    from advisor.answering import Final, Token
+
     # The history comes from this browser's Chatbot: nothing is kept between requests.
     text = ""
     yield [render.streaming_message(text)], None
@@ -406,7 +414,7 @@ def start(
 
 
 def launch(
-    advisor: Advisor,
+    advisor: "Advisor | PendingAdvisor",
     host: str = "127.0.0.1",
     port: int = 7860,
     auth: tuple[str, str] | None = None,
@@ -417,9 +425,11 @@ def launch(
     queue_size: int | None = None,
     warm_model: bool = False,
 ) -> None:
-    """Build the app for `advisor` and serve it until interrupted (`advisor serve`)."""
+    """Build the app for `advisor` and serve it until interrupted (`advisor serve`); a
+    PendingAdvisor that fails to build stops the server and raises its error."""
+    pending = advisor if isinstance(advisor, PendingAdvisor) else PendingAdvisor.ready(advisor)
     app = build_app(
-        advisor,
+        pending,
         concurrency_limit=concurrency_limit,
         records=records,
         logged_in=auth is not None,
@@ -436,22 +446,27 @@ def launch(
         auth,
         block=False,
         quiet=False,
-        health_check=lambda: health(advisor, records),
+        health_check=lambda: health(pending.get(), records),
     )
+    try:
+        built = pending.get()
+    except BaseException:
+        app.close()
+        raise
     # Once the page is served, in the background: the first questions then need no set-up,
     # and with warm_model the local model is loaded before anyone asks (~3.5 s otherwise).
-    threading.Thread(target=_warm, args=(advisor, warm_model), daemon=True).start()
+    threading.Thread(target=_warm, args=(built, warm_model), daemon=True).start()
     app.block_thread()
 
 
-def _about(advisor: Advisor) -> str:
+def _about(pending: PendingAdvisor) -> str:
     """What the header says the app answers about: the one ladder's levels, or the ladders."""
-    if len(advisor.scopes) == 1:
-        return "Answers about the career ladder " + " → ".join(r.name for r in advisor.ladder.roles)
-    return "Answers about the career ladders " + "; ".join(s.name for s in advisor.scopes)
+    if len(pending.ladders) == 1:
+        return "Answers about the career ladder " + " → ".join(r.name for r in pending.shown.roles)
+    return "Answers about the career ladders " + "; ".join(pending.names)
 
 
-def _warm(advisor: Advisor, warm_model: bool) -> None:
+def _warm(advisor: "Advisor", warm_model: bool) -> None:
     try:
         advisor.warm_up()
         llm = getattr(advisor.chat_model, "llm", None) if warm_model else None

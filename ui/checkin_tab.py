@@ -13,7 +13,6 @@ from typing import Any
 
 import gradio as gr
 
-from advisor.answering import Advisor
 from advisor.assessment import (
     CheckIn,
     LadderItem,
@@ -30,6 +29,7 @@ from advisor.ladder_scope import find_ladder
 from advisor.planning import plan_transition
 from advisor.records import Records
 from ui import render
+from ui.pending import PendingAdvisor
 from ui.progress_svg import progress_svg
 
 RATINGS = [r.label for r in Rating]
@@ -58,7 +58,7 @@ def identify(profile: str | None, request: gr.Request) -> tuple[str, str]:
 class CheckInTab:
     """The tab's components and handlers, for one advisor and one database."""
 
-    def __init__(self, advisor: Advisor, records: Records, *, logged_in: bool) -> None:
+    def __init__(self, advisor: PendingAdvisor, records: Records, *, logged_in: bool) -> None:
         self.advisor = advisor
         self.records = records
         self.logged_in = logged_in
@@ -67,7 +67,7 @@ class CheckInTab:
     @property
     def ladders(self) -> list[CareerLadder]:
         """The ladders loaded now (a ladder may be added or removed while serving)."""
-        return [scope.ladder for scope in self.advisor.scopes]
+        return self.advisor.ladders
 
     def ladder(self, name: str | None) -> CareerLadder:
         return find_ladder(self.ladders, name) if name else self.ladders[0]

@@ -5,15 +5,17 @@ one `SELECT 1`, and the model is reported as configured or loaded without callin
 request per probe would cost every user its latency). No URL, key or path is included.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
-from advisor.answering import Advisor
 from advisor.records import Records
 
+if TYPE_CHECKING:
+    from advisor.answering import Advisor
 
-def health(advisor: Advisor, records: Records | None) -> tuple[int, dict[str, Any]]:
+
+def health(advisor: "Advisor", records: Records | None) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body): 200 when every part that is configured works, else 503."""
     checks: dict[str, dict[str, Any]] = {
         "index": _index(advisor),
@@ -24,7 +26,7 @@ def health(advisor: Advisor, records: Records | None) -> tuple[int, dict[str, An
     return (200 if ok else 503), {"status": "ok" if ok else "unavailable", **checks}
 
 
-def _index(advisor: Advisor) -> dict[str, Any]:
+def _index(advisor: "Advisor") -> dict[str, Any]:
     try:
         count = int(advisor.retriever.store.collection.count())
     except Exception as exc:  # a server gone, a folder deleted: reported, never raised
@@ -33,7 +35,7 @@ def _index(advisor: Advisor) -> dict[str, Any]:
     return {"status": "ok" if count else "empty", "passages": count, "ladders": ladders}
 
 
-def _model(advisor: Advisor) -> dict[str, Any]:
+def _model(advisor: "Advisor") -> dict[str, Any]:
     model = advisor.chat_model
     if model is None:
         return {"status": "ok", "backend": "extractive"}
