@@ -89,6 +89,12 @@ class Diff:
     kept_pending: frozenset[str]  # stored by a killed run, wanted: visible from this commit
     visible_stale: int  # stale passages readers see now
 
+    @classmethod
+    def none(cls) -> "Diff":
+        """No change at all."""
+        empty: frozenset[str] = frozenset()
+        return cls(empty, empty, empty, empty, empty, 0)
+
     @property
     def added(self) -> int:
         return len(self.fresh) + len(self.kept_pending)
@@ -285,6 +291,14 @@ class PassageStore:
                 )
         return sorted(out, key=lambda s: (s.passage.source, s.passage.order))
 
+    def local_file(self, name: str) -> Path | None:
+        """A file of that name in the embedded index's folder; None for a Chroma server,
+        whose index has no local folder of its own."""
+        chroma = self._client.get_settings()
+        if chroma.is_persistent and chroma.persist_directory:
+            return Path(chroma.persist_directory) / name
+        return None
+
     def close(self) -> None:
         """Release the client's connections (a server's HTTP pool, SQLite handles)."""
         close = getattr(self._client, "close", None)
@@ -369,6 +383,20 @@ class Update:
         meta = {**meta, "generation": 1, "clean": True}
         self.collection.modify(metadata=meta)
         return meta
+
+    @property
+    def collection_id(self) -> str:
+        return str(self.collection.id)
+
+    @property
+    def clean(self) -> bool:
+        """Whether every stored passage is visible (no killed run's leftovers)."""
+        return bool(self._meta.get("clean", True))
+
+    @property
+    def committed(self) -> int:
+        """The generation readers see now (after `commit`, the one it wrote)."""
+        return int(self._meta["generation"])
 
     def diff(self, wanted: set[str]) -> Diff:
         """Compare the stored ids with the wanted ones, reading ids only, page by page."""

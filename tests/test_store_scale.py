@@ -12,6 +12,7 @@ from chromadb.api.models.Collection import Collection
 
 from advisor.config import Settings
 from advisor.embedding import Vectors
+from advisor.index_manifest import MANIFEST_FILE
 from advisor.indexing import IndexReport, update_index
 from advisor.store import PassageStore, chroma_client
 
@@ -137,8 +138,32 @@ def test_unchanged_reindex_writes_nothing(
     embedder = HashEmbedder()
     report = index(corpus, tmp_path / "index", embedder)
     assert (report.added, report.removed, report.unchanged, embedder.calls) == (0, 0, 15, 0)
-    assert {m for m, _ in chroma_calls} == {"get"}  # ids only, page by page; no writes
+    # The manifest says the collection is as the last run committed it: nothing is read.
+    assert chroma_calls == []
+    (tmp_path / "index" / MANIFEST_FILE).unlink()
+    report = index(corpus, tmp_path / "index", embedder)
+    assert (report.added, report.removed, report.unchanged, embedder.calls) == (0, 0, 15, 0)
+    assert {m for m, _ in chroma_calls} == {"get"}  # without it: ids only, paged; no writes
     assert all(size == LIMIT for _, size in chroma_calls)
+
+
+def test_manifest_of_another_state_is_not_trusted(tmp_path: Path) -> None:
+    """A manifest that no longer describes the collection (another writer changed it, or the
+    manifest is damaged) costs a comparison, never a wrong index."""
+    docs = {"a.md": ladder_doc("Alpha", 3, 5), "b.md": ladder_doc("Beta", 2, 5)}
+    corpus = write_corpus(tmp_path / "corpus", docs)
+    index(corpus, tmp_path / "index")
+    manifest = (tmp_path / "index" / MANIFEST_FILE).read_bytes()
+    write_corpus(corpus, {"a.md": docs["a.md"]})
+    index(corpus, tmp_path / "index")  # b.md's passages removed: a later generation
+    (tmp_path / "index" / MANIFEST_FILE).write_bytes(manifest)  # the older state's manifest
+    write_corpus(corpus, docs)
+    report = index(corpus, tmp_path / "index")
+    assert (report.added, report.removed, report.unchanged) == (10, 0, 15)
+    (tmp_path / "index" / MANIFEST_FILE).write_text("{not json", encoding="utf-8")
+    report = index(corpus, tmp_path / "index")
+    assert (report.added, report.removed, report.unchanged) == (0, 0, 25)
+    assert len(stored_ids(tmp_path / "index")) == raw_count(tmp_path / "index") == 25
 
 
 def test_deletes_span_several_batches(
