@@ -9,6 +9,7 @@ advisor asks which ladder is meant.
 """
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from advisor.ladder import CareerLadder, normalize
 from advisor.lexicon import STOPWORDS
 from advisor.understand.asks import Need
 from advisor.understand.meaning import framing_words
+from advisor.understand.normalise import Normaliser
 from advisor.understand.read import Reader
 from advisor.verifier import Verifier
 
@@ -29,15 +31,61 @@ class UnknownLadderError(AdvisorError):
     """A ladder name that matches none of the loaded ladders."""
 
 
-@dataclass
-class LadderScope:
-    """Everything that answers questions about one ladder."""
+@dataclass(frozen=True)
+class ScopeParts:
+    """What answers about one ladder: built when the ladder is first read (see LadderScope)."""
 
-    ladder: CareerLadder
     reader: Reader
     answerer: Answerer
     verifier: Verifier
-    sources: frozenset[str] | None  # None: every document (a single ladder, or none)
+
+
+class LadderScope:
+    """Everything that answers questions about one ladder.
+
+    Its reader, answerer and verifier are built on first use, not at start: a question reads
+    at most a few ladders (READ_AT_MOST), so building every ladder's understanding at start
+    made start-up grow with the corpus while answers did not need it.
+    """
+
+    def __init__(
+        self,
+        ladder: CareerLadder,
+        sources: frozenset[str] | None,  # None: every document (a single ladder, or none)
+        build: Callable[[], ScopeParts],
+        normaliser: Normaliser,
+    ) -> None:
+        self.ladder = ladder
+        self.sources = sources
+        self.normaliser = normaliser  # shared by every ladder: needs no ladder to be built
+        self._build = build
+        self._parts: ScopeParts | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def parts(self) -> ScopeParts:
+        if self._parts is None:
+            with self._lock:  # two answer slots may reach a ladder's first question at once
+                if self._parts is None:
+                    self._parts = self._build()
+        return self._parts
+
+    @property
+    def built(self) -> bool:
+        """Whether this ladder's reader, answerer and verifier exist yet."""
+        return self._parts is not None
+
+    @property
+    def reader(self) -> Reader:
+        return self.parts.reader
+
+    @property
+    def answerer(self) -> Answerer:
+        return self.parts.answerer
+
+    @property
+    def verifier(self) -> Verifier:
+        return self.parts.verifier
 
     @property
     def name(self) -> str:
@@ -130,14 +178,14 @@ def choose_scope(
     documents of the passages nearest a question, best first, to bound a large corpus."""
     if len(scopes) == 1:
         return ScopeChoice(scopes[0])
-    text = scopes[0].reader.normaliser.normalise(question)
+    text = scopes[0].normaliser.normalise(question)
     named = named_scopes(scopes, text)
     if named:
         return ScopeChoice(named[0])
     for message in reversed(history):
         if message.role != "user":
             continue
-        earlier = named_scopes(scopes, scopes[0].reader.normaliser.normalise(message.content))
+        earlier = named_scopes(scopes, scopes[0].normaliser.normalise(message.content))
         if earlier:
             return ScopeChoice(earlier[0])
     if selected is not None:

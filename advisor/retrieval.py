@@ -49,6 +49,11 @@ class BM25:
         return out
 
 
+def passage_terms(passages: list[Passage]) -> list[list[str]]:
+    """The keyword terms BM25 indexes for each passage."""
+    return [content_terms(embedding_text(p)) for p in passages]
+
+
 class HybridRetriever:
     """Dense + BM25 over the stored passages; role names in the question are expanded first."""
 
@@ -59,6 +64,7 @@ class HybridRetriever:
         passages: list[Passage],
         vectors: dict[str, Vectors],
         ladder: CareerLadder,
+        terms: list[list[str]] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -67,7 +73,8 @@ class HybridRetriever:
         self.ladders = [ladder]  # every loaded ladder; set by the composition root
         self.vectors = vectors
         self._ids = [p.id for p in passages]
-        self.bm25 = BM25([content_terms(embedding_text(p)) for p in passages])
+        # `terms`: each passage's keyword terms computed before (kept beside the index).
+        self.bm25 = BM25(terms if terms is not None else passage_terms(passages))
 
     def expand(self, question: str, ladder: CareerLadder | None = None) -> str:
         """Append the full names of roles the question names by alias ('APM' -> its heading)."""

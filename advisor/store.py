@@ -291,6 +291,19 @@ class PassageStore:
                 )
         return sorted(out, key=lambda s: (s.passage.source, s.passage.order))
 
+    def state(self) -> dict[str, Any] | None:
+        """What identifies the passages readers see now (collection, generation, embedding
+        model, schema), or None while an update is in progress (nothing to cache then)."""
+        collection = self.collection
+        if self._where is not None:
+            return None
+        meta = collection.metadata or {}
+        return {
+            **self._stamp,
+            "collection": str(collection.id),
+            "generation": meta.get("generation"),
+        }
+
     def local_file(self, name: str) -> Path | None:
         """A file of that name in the embedded index's folder; None for a Chroma server,
         whose index has no local folder of its own."""

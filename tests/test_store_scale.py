@@ -15,6 +15,7 @@ from advisor.embedding import Vectors
 from advisor.index_manifest import MANIFEST_FILE
 from advisor.indexing import IndexReport, update_index
 from advisor.store import PassageStore, chroma_client
+from advisor.wiring import stored_passages
 
 LIMIT = 7
 MODEL = "fake-hash-embedder"
@@ -222,3 +223,24 @@ def test_dense_query_with_a_source_filter(tmp_path: Path) -> None:
     probe = HashEmbedder().embed(["anything"])[0]
     hits = store.query(probe, 20, frozenset({"b.md"}))
     assert len(hits) == 8 and {by_id[pid].source for pid, _ in hits} == {"b.md"}
+
+
+def test_start_reads_the_snapshot_until_an_update_commits(
+    tmp_path: Path, chroma_calls: list[tuple[str, int | None]]
+) -> None:
+    doc = ladder_doc("Alpha", 3, 5)
+    corpus = write_corpus(tmp_path / "corpus", {"a.md": doc})
+    index(corpus, tmp_path / "index")
+    first = stored_passages(small_store(tmp_path / "index"))  # read from Chroma, then saved
+    chroma_calls.clear()
+    again = stored_passages(small_store(tmp_path / "index"))
+    assert _sizes(chroma_calls, "get") == []  # from the snapshot
+    assert again.passages == first.passages and again.terms == first.terms
+    assert all(np.array_equal(again.vectors[p.id], first.vectors[p.id]) for p in first.passages)
+    write_corpus(corpus, {"a.md": doc.replace("task 2.", "task two.")})
+    index(corpus, tmp_path / "index")
+    chroma_calls.clear()
+    after = stored_passages(small_store(tmp_path / "index"))
+    assert _sizes(chroma_calls, "get")  # another generation: read from Chroma again
+    assert {p.id for p in after.passages} == stored_ids(tmp_path / "index")
+    assert any("task two." in p.text for p in after.passages)
