@@ -7,6 +7,7 @@ deleted file's passages are removed.
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,13 +224,26 @@ def _embed_and_add(
     file_sha: dict[str, str],
     progress: ProgressFactory | None,
 ) -> None:
+    """Embed chunk after chunk while the previous chunk is written to Chroma on a second
+    thread: the writes (nodes, SQLite, the HNSW graph) no longer wait for the embedder nor it
+    for them. One write at a time, in order, so the protocol of advisor.store is unchanged."""
     if not passages:
         return
     advance = progress(len(passages)) if progress is not None else None
     step = min(EMBED_CHUNK, update.batch_limit)
-    for start in range(0, len(passages), step):
-        chunk = passages[start : start + step]
-        update.add(chunk, _embed(embedder, [embedding_text(p) for p in chunk], advance), file_sha)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer") as writer:
+        # The vector store's module (llama-index) is imported while the first chunk embeds.
+        pending: Future[None] = writer.submit(_import_vector_store)
+        for start in range(0, len(passages), step):
+            chunk = passages[start : start + step]
+            vectors = _embed(embedder, [embedding_text(p) for p in chunk], advance)
+            pending.result()  # the previous write's error, if any, stops the run here
+            pending = writer.submit(update.add, chunk, vectors, file_sha)
+        pending.result()
+
+
+def _import_vector_store() -> None:
+    import llama_index.vector_stores.chroma  # noqa: F401
 
 
 def _embed(embedder: Embedder, texts: list[str], advance: Callable[[int], None] | None) -> Vectors:
