@@ -23,7 +23,7 @@ from advisor.lexicon import STOPWORDS
 from advisor.understand.asks import Need
 from advisor.understand.meaning import framing_words
 from advisor.understand.normalise import Normaliser
-from advisor.understand.read import Reader
+from advisor.understand.read import Reader, Reading
 from advisor.verifier import Verifier
 
 
@@ -106,6 +106,7 @@ class ScopeChoice:
 
     scope: LadderScope | None
     candidates: tuple[LadderScope, ...] = ()
+    reading: Reading | None = None  # the scope's reading of the message, when choosing read it
 
 
 def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
@@ -165,6 +166,9 @@ def ladder_phrase(scope: LadderScope) -> str:
 # Past this many ladders, only those whose documents hold the passages nearest the question
 # are read for coverage: the work per question must not grow with the corpus.
 READ_AT_MOST = 4
+# ... and when the nearest REFUSE_AFTER of them cover nothing the message asks, it is refused
+# without reading further: an out-of-scope question cost READ_AT_MOST readings, and a refusal.
+REFUSE_AFTER = 2
 
 
 def choose_scope(
@@ -194,19 +198,33 @@ def choose_scope(
     if len(worded) == 1:
         return ScopeChoice(worded[0])
     candidates = list(scopes)
-    if nearest is not None and len(scopes) > READ_AT_MOST:
+    bounded = nearest is not None and len(scopes) > READ_AT_MOST
+    if nearest is not None and bounded:
         by_source = {s.ladder.source: s for s in scopes}
         ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
         candidates = ranked[:READ_AT_MOST] or candidates[:1]
-    readings = {id(s): s.reader.read(question, history) for s in candidates}
-    covering = [s for s in candidates if readings[id(s)].covered]
+    readings: dict[int, Reading] = {}
+    for scope in candidates:
+        readings[id(scope)] = scope.reader.read(question, history)
+        if (
+            bounded
+            and len(readings) >= REFUSE_AFTER
+            and not any(r.covered for r in readings.values())
+        ):
+            break  # the ladders nearest the question cover none of it: refused
+    covering = [s for s in candidates if id(s) in readings and readings[id(s)].covered]
+
+    def chosen(scope: LadderScope) -> ScopeChoice:
+        return ScopeChoice(scope, reading=readings.get(id(scope)))
+
     if len(covering) == 1:
-        return ScopeChoice(covering[0])
+        return chosen(covering[0])
     if not covering:
-        return ScopeChoice(scopes[0])  # refused whichever ladder answers
+        # Refused whichever ladder answers; past READ_AT_MOST, by the nearest one, already read.
+        return chosen(candidates[0] if bounded else scopes[0])
     mentioned = [s for s in covering if s.ladder.mentions(text)]
     if len(mentioned) == 1:
-        return ScopeChoice(mentioned[0])
+        return chosen(mentioned[0])
     if not mentioned and all(
         r.ask.need is Need.TOPIC and r.coverage.topic and not r.coverage.about_document
         for s in covering
@@ -214,7 +232,7 @@ def choose_scope(
     ):
         # A subject no ladder's words point at: the reference text all ladders share, which
         # answers it the same way whichever ladder is used.
-        return ScopeChoice(covering[0])
+        return chosen(covering[0])
     # The ladder's levels, a role's duties, "this guide": each ladder answers differently.
     return ScopeChoice(None, tuple(mentioned or covering))
 
