@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from advisor.conversation import Message
 from advisor.direct import Answerer
@@ -138,12 +138,15 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose roles the text names by a name only that ladder uses (not a bare "senior",
     which several ladders share), longest name first."""
-    counts: dict[str, int] = {}
-    for scope in scopes:
-        for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
-            counts[alias] = counts.get(alias, 0) + 1
+    counts, unique = _alias_index(tuple(scopes))
+    norm = normalize(text)
+    # Only a ladder with a name of its own in the text can be named: the others are not
+    # matched at all (that was most of a question's time at a thousand ladders).
+    named = {id(scope): scope for alias, scope in unique if alias in norm}
     found: list[tuple[int, LadderScope]] = []
     for scope in scopes:
+        if id(scope) not in named:
+            continue
         spans = [
             len(m.alias)
             for m in scope.ladder.mentions(text)
@@ -153,6 +156,25 @@ def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
             found.append((max(spans), scope))
     found.sort(key=lambda t: -t[0])
     return [s for _, s in found]
+
+
+@lru_cache(maxsize=4)
+def _alias_index(
+    scopes: tuple[LadderScope, ...],
+) -> tuple[dict[str, int], list[tuple[str, LadderScope]]]:
+    """How many ladders use each role name, and the names only one ladder uses (not weak),
+    with that ladder: computed once per set of loaded ladders."""
+    counts: dict[str, int] = {}
+    for scope in scopes:
+        for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
+            counts[alias] = counts.get(alias, 0) + 1
+    unique = [
+        (alias, scope)
+        for scope in scopes
+        for alias in {a for r in scope.ladder.roles for a in r.aliases}
+        if counts[alias] == 1
+    ]
+    return counts, unique
 
 
 def ladder_phrase(scope: LadderScope) -> str:
