@@ -262,6 +262,12 @@ def choose_scope(
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
     other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
-    counts = Counter(w for s in scopes for w in s.name_words)
+    counts = _name_word_counts(tuple(scopes))
     said = set(re.findall(r"[a-z]+", normalize(text)))
     return [s for s in scopes if any(counts[w] == 1 for w in s.name_words & said)]
+
+
+@lru_cache(maxsize=4)
+def _name_word_counts(scopes: tuple[LadderScope, ...]) -> Counter[str]:
+    """How many loaded ladders each name word points at: once per set of loaded ladders."""
+    return Counter(w for s in scopes for w in s.name_words)

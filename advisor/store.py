@@ -167,6 +167,7 @@ class PassageStore:
         self._batch_limit = batch_limit
         self._collection: Any = None
         self._where: dict[str, Any] | None = None
+        self._count: int | None = None
 
     @property
     def batch_limit(self) -> int:
@@ -205,6 +206,7 @@ class PassageStore:
         if rebuild and self._get(self._name) is not None:
             self._client.delete_collection(self._name)
         self._collection = None
+        self._count = None
         collection = self._client.get_or_create_collection(
             self._name,
             configuration={"hnsw": {"space": "cosine"}},
@@ -224,6 +226,7 @@ class PassageStore:
                 yield Update(self, target, staged)
             finally:
                 self._collection = None  # readers reopen: the name may point elsewhere now
+                self._count = None
 
     def _target(self, rebuild: bool) -> tuple[Any, bool]:
         current = self._get(self._name)
@@ -334,7 +337,10 @@ class PassageStore:
         """The k nearest passage ids with cosine similarity, from the given documents only;
         IndexUnavailableError when the store cannot be reached (a Chroma server gone)."""
         try:
-            count = self.collection.count()
+            count = self._count or int(self.collection.count())
+            # Kept once there are passages: counting costs ~40 ms at 38k passages, on every
+            # question; it is counted again after an update (see `update`).
+            self._count = count or None
             if count == 0:
                 return []
             where = _all_of(
