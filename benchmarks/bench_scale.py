@@ -287,6 +287,7 @@ def main() -> None:
     if args.with_1000x and 1000 not in sizes:
         sizes.append(1000)
     command = " ".join([".venv/bin/python", "benchmarks/bench_scale.py", *sys.argv[1:]])
+    began = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = []
     for size in sizes:
         print(f"{size}x ...", file=sys.stderr, flush=True)
@@ -301,7 +302,7 @@ def main() -> None:
         row = json.loads(child.stdout.strip().splitlines()[-1])
         row.update(
             command=command,
-            date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            date=began,
             cpus=os.cpu_count(),
             repeats=args.repeats,
         )
