@@ -175,7 +175,7 @@ class Advisor:
             yield Final(self._which_ladder(question, choice.candidates, started))
             return
         scope = choice.scope
-        reading = scope.reader.read(question, history)
+        reading = choice.reading or scope.reader.read(question, history)
         request = self._plan_request(reading, scope.ladder)
         if request is not None:
             yield Final(self._plan_answer(question, request, started, scope.ladder))

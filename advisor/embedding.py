@@ -5,6 +5,8 @@ advisor/embedding_assets. Inputs are padded per batch, not to a fixed 256 tokens
 makes this ~9x faster than Chroma's bundled ONNX embedder on short passages.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,8 @@ EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
 EMBEDDING_DIM = 384
 MAX_TOKENS = 256
 BATCH_SIZE = 32
+SMALL_CALL = 8  # calls of at most this many texts are remembered (questions, asks, words)
+RECENT_CALLS = 512
 
 Vectors = npt.NDArray[np.float32]
 
@@ -50,9 +54,29 @@ class MiniLMEmbedder:
         self._tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._recent: OrderedDict[tuple[str, ...], Vectors] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """Embed texts in batches; returns an array of shape (len(texts), 384)."""
+        if len(texts) > SMALL_CALL:
+            return self._embed(texts)
+        # A question's asks and words are embedded again by each ladder read for it: the same
+        # call (same texts, so the same batch and the same vectors) is answered from memory.
+        key = tuple(texts)
+        with self._lock:
+            found = self._recent.get(key)
+            if found is not None:
+                self._recent.move_to_end(key)
+                return found.copy()
+        vectors = self._embed(texts)
+        with self._lock:
+            self._recent[key] = vectors.copy()
+            if len(self._recent) > RECENT_CALLS:
+                self._recent.popitem(last=False)
+        return vectors
+
+    def _embed(self, texts: Sequence[str]) -> Vectors:
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         # Sorting by length keeps each batch's padding small.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))

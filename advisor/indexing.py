@@ -6,17 +6,19 @@ deleted file's passages are removed.
 """
 
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from advisor.corpus import DEFAULT_MAX_FILE_MB, load_corpus, load_uploads
 from advisor.embedding import Embedder, Vectors
-from advisor.ladder import ladders_from_passages, load_extra_aliases
+from advisor.index_manifest import MANIFEST_FILE, CachedDocument, Manifest
+from advisor.ladder import ExtraAliases, ladders_from_passages, load_extra_aliases
 from advisor.models import Passage
 from advisor.parsing import HeldBack, embedding_text, read_document
-from advisor.store import PassageStore, Update
+from advisor.store import Diff, PassageStore, Update
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -87,35 +89,40 @@ def describe(
 ) -> list[DocumentReport]:
     """Per document: the ladder the parser reads in it, its levels and item counts, warnings
     (a level without items, text held back because it addresses the assistant)."""
-    ladders = {
-        ladder.source: ladder
-        for ladder in ladders_from_passages(passages, load_extra_aliases(corpus_dir))
-    }
-    # Counted and grouped in one pass each: a scan of every passage per document was
-    # quadratic (seconds at a thousand documents, on every unchanged re-index).
-    counts = Counter(p.source for p in passages)
-    held_by_source: dict[str, list[str]] = {}
+    extra = load_extra_aliases(corpus_dir)
+    # Grouped in one pass each: a scan of every passage per document was quadratic (seconds at
+    # a thousand documents, on every unchanged re-index).
+    by_source: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_source.setdefault(p.source, []).append(p)
+    held_by_source: dict[str, list[HeldBack]] = {}
     for h in held_back:
-        held_by_source.setdefault(h.source, []).append(_held_warning(h))
-    reports = []
-    for name in sorted(counts.keys() | held_by_source.keys()):
-        count = counts[name]
-        held = held_by_source.get(name, [])
-        ladder = ladders.get(name)
-        if ladder is None:
-            reports.append(DocumentReport(name, count, warnings=held))
-            continue
-        levels = [
-            LevelReport(r.level, r.name, len(r.responsibilities), len(r.skills), len(r.overview))
-            for r in ladder.roles
-        ]
-        warnings = [
-            f"level {lv.level} ({lv.name}) has no responsibilities or skills"
-            for lv in levels
-            if not lv.responsibilities and not lv.skills
-        ]
-        reports.append(DocumentReport(name, count, ladder.name, levels, warnings + held))
-    return reports
+        held_by_source.setdefault(h.source, []).append(h)
+    return [
+        describe_document(name, by_source.get(name, []), held_by_source.get(name, []), extra)
+        for name in sorted(by_source.keys() | held_by_source.keys())
+    ]
+
+
+def describe_document(
+    name: str, passages: list[Passage], held_back: Sequence[HeldBack], extra: ExtraAliases
+) -> DocumentReport:
+    """One document's report (see `describe`)."""
+    held = [_held_warning(h) for h in held_back]
+    ladders = ladders_from_passages(passages, extra)
+    if not ladders:
+        return DocumentReport(name, len(passages), warnings=held)
+    ladder = ladders[0]
+    levels = [
+        LevelReport(r.level, r.name, len(r.responsibilities), len(r.skills), len(r.overview))
+        for r in ladder.roles
+    ]
+    warnings = [
+        f"level {lv.level} ({lv.name}) has no responsibilities or skills"
+        for lv in levels
+        if not lv.responsibilities and not lv.skills
+    ]
+    return DocumentReport(name, len(passages), ladder.name, levels, warnings + held)
 
 
 def _held_warning(held: HeldBack, width: int = 100) -> str:
@@ -146,20 +153,44 @@ def update_index(
         added = load_uploads(uploads, max_file_mb)
         load.documents += added.documents
         load.skipped += added.skipped
-    wanted: dict[str, Passage] = {}
+    manifest = Manifest.load(store.local_file(MANIFEST_FILE))
+    extra = load_extra_aliases(corpus_dir)
+    documents: dict[str, tuple[str, CachedDocument]] = {}
     file_sha = {}
-    held_back: list[HeldBack] = []
+    wanted: set[str] = set()
     for doc in load.documents:
-        file_sha[doc.name] = doc.sha256
-        parsed = read_document(doc)
-        held_back += parsed.held_back
-        for passage in parsed.passages:
-            wanted[passage.id] = passage
+        sha = file_sha[doc.name] = doc.sha256
+        # An unchanged file is not parsed nor described again: the parser, the injection
+        # check and the ladder were most of an unchanged re-index of a large corpus.
+        cached = manifest.cached(doc.name, sha)
+        if cached is None:
+            parsed = read_document(doc)
+            report = describe_document(doc.name, parsed.passages, parsed.held_back, extra)
+            cached = CachedDocument.of(parsed.passages, parsed.held_back, asdict(report))
+        documents[doc.name] = (sha, cached)
+        wanted.update(cached.ids)
     with store.update(rebuild=rebuild) as update:
-        diff = update.diff(set(wanted))
-        fresh = [p for pid, p in wanted.items() if pid in diff.fresh]
-        _embed_and_add(update, embedder, fresh, file_sha, progress)
+        if (
+            not update.staged
+            and update.clean
+            and manifest.describes(update.collection_id, update.generation, wanted)
+        ):
+            diff = Diff.none()  # committed by the last run and untouched since
+        else:
+            diff = update.diff(wanted)
+        fresh = [
+            p
+            for _, doc in documents.values()
+            if any(pid in diff.fresh for pid in doc.ids)
+            for p in doc.passages()
+            if p.id in diff.fresh
+        ]
+        _embed_and_add(update, embedder, _unique(fresh), file_sha, progress)
         update.commit(diff)
+        manifest.save(update.collection_id, update.committed, documents)
+    found = [
+        _report(doc.report) for _, (_, doc) in sorted(documents.items()) if doc.ids or doc.held_back
+    ]
     return IndexReport(
         added=diff.added,
         removed=diff.visible_stale,
@@ -167,8 +198,18 @@ def update_index(
         documents=len(load.documents),
         skipped=load.skipped,
         seconds=time.perf_counter() - started,
-        found=describe(corpus_dir, list(wanted.values()), held_back),
+        found=found,
     )
+
+
+def _unique(passages: list[Passage]) -> list[Passage]:
+    """One passage per id, as the corpus order first gives it."""
+    return list({p.id: p for p in passages}.values())
+
+
+def _report(data: dict[str, Any]) -> DocumentReport:
+    levels = [LevelReport(**lv) for lv in data.get("levels", [])]
+    return DocumentReport(**{**data, "levels": levels})
 
 
 # Passages embedded and stored per step: bounds the vectors held in memory, and the work a
@@ -183,13 +224,26 @@ def _embed_and_add(
     file_sha: dict[str, str],
     progress: ProgressFactory | None,
 ) -> None:
+    """Embed chunk after chunk while the previous chunk is written to Chroma on a second
+    thread: the writes (nodes, SQLite, the HNSW graph) no longer wait for the embedder nor it
+    for them. One write at a time, in order, so the protocol of advisor.store is unchanged."""
     if not passages:
         return
     advance = progress(len(passages)) if progress is not None else None
     step = min(EMBED_CHUNK, update.batch_limit)
-    for start in range(0, len(passages), step):
-        chunk = passages[start : start + step]
-        update.add(chunk, _embed(embedder, [embedding_text(p) for p in chunk], advance), file_sha)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-writer") as writer:
+        # The vector store's module (llama-index) is imported while the first chunk embeds.
+        pending: Future[None] = writer.submit(_import_vector_store)
+        for start in range(0, len(passages), step):
+            chunk = passages[start : start + step]
+            vectors = _embed(embedder, [embedding_text(p) for p in chunk], advance)
+            pending.result()  # the previous write's error, if any, stops the run here
+            pending = writer.submit(update.add, chunk, vectors, file_sha)
+        pending.result()
+
+
+def _import_vector_store() -> None:
+    import llama_index.vector_stores.chroma  # noqa: F401
 
 
 def _embed(embedder: Embedder, texts: list[str], advance: Callable[[int], None] | None) -> Vectors:

@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from advisor.errors import ConfigError, UnknownRoleError
@@ -70,14 +71,16 @@ class CareerLadder:
         self.name = name
         self.source = source
         self.roles = sorted(roles, key=lambda r: r.level)
-        self._patterns: list[tuple[re.Pattern[str], Role, str, bool]] = []
-        for role in self.roles:
-            for alias in role.aliases:
-                self._patterns.append((_alias_pattern(alias), role, alias, False))
-            for alias in role.weak_aliases:
-                self._patterns.append((_alias_pattern(alias), role, alias, True))
-        # Longest alias first, so "senior lighthouse keeper" wins over "lighthouse keeper".
-        self._patterns.sort(key=lambda t: -len(t[2]))
+        # (alias, role, weak), longest alias first, so "senior lighthouse keeper" wins over
+        # "lighthouse keeper". Patterns are compiled on first use (see `mentions`): compiling
+        # every ladder's at load was most of a large corpus's start-up.
+        self._names: list[tuple[str, Role, bool]] = [
+            (alias, role, weak)
+            for role in self.roles
+            for aliases, weak in ((role.aliases, False), (role.weak_aliases, True))
+            for alias in aliases
+        ]
+        self._names.sort(key=lambda t: -len(t[0]))
 
     @classmethod
     def from_passages(
@@ -125,8 +128,10 @@ class CareerLadder:
         norm = normalize(text)
         taken: list[tuple[int, int]] = []
         found: list[RoleMention] = []
-        for pattern, role, alias, weak in self._patterns:
-            for m in pattern.finditer(norm):
+        for alias, role, weak in self._names:
+            if alias not in norm:
+                continue  # no match possible: skips the regex (every ladder is asked)
+            for m in _alias_pattern(alias).finditer(norm):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 if weak and _next_word(norm, m.end()) in _NOT_A_ROLE_AFTER:
@@ -234,6 +239,7 @@ def _ladder_name(passages: list[Passage], source: str) -> str:
     return Path(source).stem.replace("-", " ").replace("_", " ").capitalize()
 
 
+@cache
 def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(r"(?<![a-z0-9])" + re.escape(alias) + r"(?:s|'s|s')?(?![a-z0-9])")
 

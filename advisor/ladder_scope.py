@@ -9,10 +9,11 @@ advisor asks which ladder is meant.
 """
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from advisor.conversation import Message
 from advisor.direct import Answerer
@@ -21,7 +22,8 @@ from advisor.ladder import CareerLadder, normalize
 from advisor.lexicon import STOPWORDS
 from advisor.understand.asks import Need
 from advisor.understand.meaning import framing_words
-from advisor.understand.read import Reader
+from advisor.understand.normalise import Normaliser
+from advisor.understand.read import Reader, Reading
 from advisor.verifier import Verifier
 
 
@@ -29,15 +31,61 @@ class UnknownLadderError(AdvisorError):
     """A ladder name that matches none of the loaded ladders."""
 
 
-@dataclass
-class LadderScope:
-    """Everything that answers questions about one ladder."""
+@dataclass(frozen=True)
+class ScopeParts:
+    """What answers about one ladder: built when the ladder is first read (see LadderScope)."""
 
-    ladder: CareerLadder
     reader: Reader
     answerer: Answerer
     verifier: Verifier
-    sources: frozenset[str] | None  # None: every document (a single ladder, or none)
+
+
+class LadderScope:
+    """Everything that answers questions about one ladder.
+
+    Its reader, answerer and verifier are built on first use, not at start: a question reads
+    at most a few ladders (READ_AT_MOST), so building every ladder's understanding at start
+    made start-up grow with the corpus while answers did not need it.
+    """
+
+    def __init__(
+        self,
+        ladder: CareerLadder,
+        sources: frozenset[str] | None,  # None: every document (a single ladder, or none)
+        build: Callable[[], ScopeParts],
+        normaliser: Normaliser,
+    ) -> None:
+        self.ladder = ladder
+        self.sources = sources
+        self.normaliser = normaliser  # shared by every ladder: needs no ladder to be built
+        self._build = build
+        self._parts: ScopeParts | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def parts(self) -> ScopeParts:
+        if self._parts is None:
+            with self._lock:  # two answer slots may reach a ladder's first question at once
+                if self._parts is None:
+                    self._parts = self._build()
+        return self._parts
+
+    @property
+    def built(self) -> bool:
+        """Whether this ladder's reader, answerer and verifier exist yet."""
+        return self._parts is not None
+
+    @property
+    def reader(self) -> Reader:
+        return self.parts.reader
+
+    @property
+    def answerer(self) -> Answerer:
+        return self.parts.answerer
+
+    @property
+    def verifier(self) -> Verifier:
+        return self.parts.verifier
 
     @property
     def name(self) -> str:
@@ -58,6 +106,7 @@ class ScopeChoice:
 
     scope: LadderScope | None
     candidates: tuple[LadderScope, ...] = ()
+    reading: Reading | None = None  # the scope's reading of the message, when choosing read it
 
 
 def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
@@ -89,12 +138,15 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose roles the text names by a name only that ladder uses (not a bare "senior",
     which several ladders share), longest name first."""
-    counts: dict[str, int] = {}
-    for scope in scopes:
-        for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
-            counts[alias] = counts.get(alias, 0) + 1
+    counts, unique = _alias_index(tuple(scopes))
+    norm = normalize(text)
+    # Only a ladder with a name of its own in the text can be named: the others are not
+    # matched at all (that was most of a question's time at a thousand ladders).
+    named = {id(scope): scope for alias, scope in unique if alias in norm}
     found: list[tuple[int, LadderScope]] = []
     for scope in scopes:
+        if id(scope) not in named:
+            continue
         spans = [
             len(m.alias)
             for m in scope.ladder.mentions(text)
@@ -104,6 +156,25 @@ def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
             found.append((max(spans), scope))
     found.sort(key=lambda t: -t[0])
     return [s for _, s in found]
+
+
+@lru_cache(maxsize=4)
+def _alias_index(
+    scopes: tuple[LadderScope, ...],
+) -> tuple[dict[str, int], list[tuple[str, LadderScope]]]:
+    """How many ladders use each role name, and the names only one ladder uses (not weak),
+    with that ladder: computed once per set of loaded ladders."""
+    counts: dict[str, int] = {}
+    for scope in scopes:
+        for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
+            counts[alias] = counts.get(alias, 0) + 1
+    unique = [
+        (alias, scope)
+        for scope in scopes
+        for alias in {a for r in scope.ladder.roles for a in r.aliases}
+        if counts[alias] == 1
+    ]
+    return counts, unique
 
 
 def ladder_phrase(scope: LadderScope) -> str:
@@ -117,6 +188,9 @@ def ladder_phrase(scope: LadderScope) -> str:
 # Past this many ladders, only those whose documents hold the passages nearest the question
 # are read for coverage: the work per question must not grow with the corpus.
 READ_AT_MOST = 4
+# ... and when the nearest REFUSE_AFTER of them cover nothing the message asks, it is refused
+# without reading further: an out-of-scope question cost READ_AT_MOST readings, and a refusal.
+REFUSE_AFTER = 2
 
 
 def choose_scope(
@@ -130,14 +204,14 @@ def choose_scope(
     documents of the passages nearest a question, best first, to bound a large corpus."""
     if len(scopes) == 1:
         return ScopeChoice(scopes[0])
-    text = scopes[0].reader.normaliser.normalise(question)
+    text = scopes[0].normaliser.normalise(question)
     named = named_scopes(scopes, text)
     if named:
         return ScopeChoice(named[0])
     for message in reversed(history):
         if message.role != "user":
             continue
-        earlier = named_scopes(scopes, scopes[0].reader.normaliser.normalise(message.content))
+        earlier = named_scopes(scopes, scopes[0].normaliser.normalise(message.content))
         if earlier:
             return ScopeChoice(earlier[0])
     if selected is not None:
@@ -146,19 +220,33 @@ def choose_scope(
     if len(worded) == 1:
         return ScopeChoice(worded[0])
     candidates = list(scopes)
-    if nearest is not None and len(scopes) > READ_AT_MOST:
+    bounded = nearest is not None and len(scopes) > READ_AT_MOST
+    if nearest is not None and bounded:
         by_source = {s.ladder.source: s for s in scopes}
         ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
         candidates = ranked[:READ_AT_MOST] or candidates[:1]
-    readings = {id(s): s.reader.read(question, history) for s in candidates}
-    covering = [s for s in candidates if readings[id(s)].covered]
+    readings: dict[int, Reading] = {}
+    for scope in candidates:
+        readings[id(scope)] = scope.reader.read(question, history)
+        if (
+            bounded
+            and len(readings) >= REFUSE_AFTER
+            and not any(r.covered for r in readings.values())
+        ):
+            break  # the ladders nearest the question cover none of it: refused
+    covering = [s for s in candidates if id(s) in readings and readings[id(s)].covered]
+
+    def chosen(scope: LadderScope) -> ScopeChoice:
+        return ScopeChoice(scope, reading=readings.get(id(scope)))
+
     if len(covering) == 1:
-        return ScopeChoice(covering[0])
+        return chosen(covering[0])
     if not covering:
-        return ScopeChoice(scopes[0])  # refused whichever ladder answers
+        # Refused whichever ladder answers; past READ_AT_MOST, by the nearest one, already read.
+        return chosen(candidates[0] if bounded else scopes[0])
     mentioned = [s for s in covering if s.ladder.mentions(text)]
     if len(mentioned) == 1:
-        return ScopeChoice(mentioned[0])
+        return chosen(mentioned[0])
     if not mentioned and all(
         r.ask.need is Need.TOPIC and r.coverage.topic and not r.coverage.about_document
         for s in covering
@@ -166,7 +254,7 @@ def choose_scope(
     ):
         # A subject no ladder's words point at: the reference text all ladders share, which
         # answers it the same way whichever ladder is used.
-        return ScopeChoice(covering[0])
+        return chosen(covering[0])
     # The ladder's levels, a role's duties, "this guide": each ladder answers differently.
     return ScopeChoice(None, tuple(mentioned or covering))
 
@@ -174,6 +262,12 @@ def choose_scope(
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
     other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
-    counts = Counter(w for s in scopes for w in s.name_words)
+    counts = _name_word_counts(tuple(scopes))
     said = set(re.findall(r"[a-z]+", normalize(text)))
     return [s for s in scopes if any(counts[w] == 1 for w in s.name_words & said)]
+
+
+@lru_cache(maxsize=4)
+def _name_word_counts(scopes: tuple[LadderScope, ...]) -> Counter[str]:
+    """How many loaded ladders each name word points at: once per set of loaded ladders."""
+    return Counter(w for s in scopes for w in s.name_words)

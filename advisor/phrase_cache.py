@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,8 +36,9 @@ class PhraseCache:
         self._stored: dict[str, Vectors] = {}
         self._used: dict[str, Vectors] = {}
         self._added = False
-        if path is not None:
-            self._load(path)
+        self._loaded = path is None
+        # Ladders are read on first use, possibly from two answer slots at once.
+        self._lock = threading.Lock()
 
     def _load(self, path: Path) -> None:
         try:
@@ -53,6 +55,13 @@ class PhraseCache:
 
     def embed(self, embedder: Embedder, texts: Sequence[str]) -> Vectors:
         """The texts' vectors: cached ones read, the others embedded and remembered."""
+        with self._lock:
+            return self._embed(embedder, texts)
+
+    def _embed(self, embedder: Embedder, texts: Sequence[str]) -> Vectors:
+        if not self._loaded and self.path is not None:
+            self._load(self.path)  # on first use: a start that reads no ladder never pays it
+            self._loaded = True
         out = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
         keys = [_key(t) for t in texts]
         first = {k: i for i, k in reversed(list(enumerate(keys)))}  # each text embedded once
@@ -66,18 +75,27 @@ class PhraseCache:
             out[i] = self._used.setdefault(k, self._stored[k])
         return out
 
-    def save(self) -> None:
-        """Write the vectors used since loading (when any were new, or some are no longer
-        used), atomically; a folder that cannot be written is left alone."""
-        if self.path is None or not (self._added or len(self._used) < len(self._stored)):
+    def save(self, prune: bool = True) -> None:
+        """Write the vectors atomically when any were new: with `prune`, only those used since
+        loading (also when some are no longer used); without it (ladders built one at a time,
+        on first use) every vector known. A folder that cannot be written is left alone."""
+        with self._lock:
+            self._save(prune)
+
+    def _save(self, prune: bool) -> None:
+        if self.path is None or not self._loaded:
             return
-        keys = sorted(self._used)
-        vectors = np.stack([self._used[k] for k in keys]) if keys else np.zeros((0, EMBEDDING_DIM))
+        if not (self._added or (prune and len(self._used) < len(self._stored))):
+            return
+        kept = self._used if prune else self._stored
+        keys = sorted(kept)
+        vectors = np.stack([kept[k] for k in keys]) if keys else np.zeros((0, EMBEDDING_DIM))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".npz.partial")
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, model=np.array(self.model_id), keys=np.array(keys), vectors=vectors)
             os.replace(tmp, self.path)
+            self._added = False
         except OSError as exc:
             log.debug("phrase cache %s not written: %s", self.path, exc)

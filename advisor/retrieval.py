@@ -2,6 +2,7 @@
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from advisor.embedding import Embedder, Vectors
@@ -36,9 +37,12 @@ class BM25:
         n = len(documents)
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
-    def scores(self, query: list[str]) -> list[float]:
+    def scores(self, query: list[str], among: Sequence[int] | None = None) -> list[float]:
+        """Each document's score, or only those of the documents at the `among` positions
+        (in that order): the statistics stay the whole corpus's."""
         out = []
-        for doc, length in zip(self.docs, self.lengths, strict=True):
+        for i in range(len(self.docs)) if among is None else among:
+            doc, length = self.docs[i], self.lengths[i]
             s = 0.0
             for term in set(query):
                 tf = doc.get(term, 0)
@@ -47,6 +51,11 @@ class BM25:
                     s += self.idf[term] * tf * (self.k1 + 1) / norm
             out.append(s)
         return out
+
+
+def passage_terms(passages: list[Passage]) -> list[list[str]]:
+    """The keyword terms BM25 indexes for each passage."""
+    return [content_terms(embedding_text(p)) for p in passages]
 
 
 class HybridRetriever:
@@ -59,6 +68,7 @@ class HybridRetriever:
         passages: list[Passage],
         vectors: dict[str, Vectors],
         ladder: CareerLadder,
+        terms: list[list[str]] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -67,7 +77,18 @@ class HybridRetriever:
         self.ladders = [ladder]  # every loaded ladder; set by the composition root
         self.vectors = vectors
         self._ids = [p.id for p in passages]
-        self.bm25 = BM25([content_terms(embedding_text(p)) for p in passages])
+        self._position = {pid: i for i, pid in enumerate(self._ids)}
+        self._by_source: dict[str, list[int]] = {}
+        for i, p in enumerate(passages):
+            self._by_source.setdefault(p.source, []).append(i)
+        # `terms`: each passage's keyword terms computed before (kept beside the index).
+        self.bm25 = BM25(terms if terms is not None else passage_terms(passages))
+
+    def _positions(self, sources: frozenset[str] | None) -> list[int] | None:
+        """The positions of the given documents' passages, in corpus order (None: all)."""
+        if sources is None:
+            return None
+        return sorted(i for source in sources for i in self._by_source.get(source, []))
 
     def expand(self, question: str, ladder: CareerLadder | None = None) -> str:
         """Append the full names of roles the question names by alias ('APM' -> its heading)."""
@@ -89,12 +110,13 @@ class HybridRetriever:
         dense = [
             (pid, s) for pid, s in self.store.query(vector, pool, sources) if pid in self.passages
         ]
-        keyword = self.bm25.scores(content_terms(expanded))
-        keyword_by_id = {
-            pid: score
-            for pid, score in zip(self._ids, keyword, strict=True)
-            if sources is None or self.passages[pid].source in sources
-        }
+        # Only the given documents' passages are scored: a question about one ladder costs
+        # the same however many other ladders are loaded.
+        among = self._positions(sources)
+        keyword = self.bm25.scores(content_terms(expanded), among)
+        keyword_by_id = dict(
+            zip(self._ids if among is None else [self._ids[i] for i in among], keyword, strict=True)
+        )
         keyword_rank = sorted(
             (i for i, s in keyword_by_id.items() if s > 0), key=lambda i: -keyword_by_id[i]
         )
@@ -122,7 +144,10 @@ class HybridRetriever:
         vector = self.embedder.embed([topic])[0]
         dense = sorted(passages, key=lambda p: -float(self.vectors[p.id] @ vector))
         terms = content_terms(topic)
-        keyword_all = dict(zip(self._ids, self.bm25.scores(terms), strict=True))
+        among = sorted({self._position[p.id] for p in passages if p.id in self._position})
+        keyword_all = dict(
+            zip([self._ids[i] for i in among], self.bm25.scores(terms, among), strict=True)
+        )
         keyword = sorted(passages, key=lambda p: -keyword_all.get(p.id, 0.0))
         scores = {p.id: 0.0 for p in passages}
         for rank, p in enumerate(dense):

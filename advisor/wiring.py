@@ -1,21 +1,24 @@
 """The composition root: builds every collaborator from Settings, nothing else does."""
 
+from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from advisor.config import Settings
 from advisor.embedding import EMBEDDING_MODEL_ID, Embedder, MiniLMEmbedder
+from advisor.index_snapshot import SNAPSHOT_FILE, Snapshot, load_snapshot, save_snapshot
 from advisor.ladder import CareerLadder, ladders_from_passages, load_extra_aliases
 from advisor.lexicon import tokens
+from advisor.models import Passage
 from advisor.parsing import PARSER_VERSION
 from advisor.phrase_cache import CACHE_FILE, PhraseCache
-from advisor.retrieval import HybridRetriever
+from advisor.retrieval import HybridRetriever, passage_terms
 from advisor.store import PassageStore, chroma_client
 
 if TYPE_CHECKING:
     from advisor.answering import Advisor
     from advisor.indexing import IndexReport, ProgressFactory
-    from advisor.ladder_scope import LadderScope
+    from advisor.ladder_scope import LadderScope, ScopeParts
     from advisor.llm import ChatModel
 
 _EMBEDDER: MiniLMEmbedder | None = None
@@ -39,12 +42,29 @@ def retriever(settings: Settings, store: PassageStore | None = None) -> HybridRe
     """A retriever over the built index, with the ladders parsed from the stored passages (its
     own `ladder` is the first of them, for callers that know only one)."""
     store = store or passage_store(settings)
-    passages = [s.passage for s in store.stored()]
-    ladders = ladders_from_passages(passages, load_extra_aliases(settings.corpus_dir))
+    snapshot = stored_passages(store)
+    ladders = ladders_from_passages(snapshot.passages, load_extra_aliases(settings.corpus_dir))
     first = ladders[0] if ladders else CareerLadder([])
-    r = HybridRetriever(store, embedder(), passages, store.vectors(), first)
+    r = HybridRetriever(
+        store, embedder(), snapshot.passages, snapshot.vectors, first, snapshot.terms
+    )
     r.ladders = ladders or [first]
     return r
+
+
+def stored_passages(store: PassageStore) -> Snapshot:
+    """The visible passages, vectors and keyword terms: from the snapshot beside an embedded
+    index when it was written for the collection as it is now, else read from Chroma (and the
+    snapshot written for the next start)."""
+    state = store.state()
+    path = store.local_file(SNAPSHOT_FILE) if state is not None else None
+    snapshot = load_snapshot(path, state or {})
+    if snapshot is None:
+        passages = [s.passage for s in store.stored()]
+        snapshot = Snapshot(passages, store.vectors(), passage_terms(passages))
+        if state is not None:
+            save_snapshot(path, state, snapshot)
+    return snapshot
 
 
 def ladders(settings: Settings) -> list[CareerLadder]:
@@ -55,13 +75,11 @@ def ladders(settings: Settings) -> list[CareerLadder]:
 
 def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
     """One answering scope per ladder: its reader, answerer and verifier, over its own document
-    and the reference documents that hold no ladder."""
-    from advisor.direct import Answerer
+    and the reference documents that hold no ladder, each built when its ladder is first read
+    (start-up does not grow with the number of ladders)."""
     from advisor.ladder_scope import LadderScope
-    from advisor.understand.meaning import Understanding
+    from advisor.understand.meaning import framing_words
     from advisor.understand.normalise import Normaliser
-    from advisor.understand.read import Reader
-    from advisor.verifier import Verifier
 
     passages = list(r.passages.values())
     ladder_sources = {ladder.source for ladder in r.ladders if ladder.source}
@@ -74,16 +92,42 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
         for a in role.aliases + role.weak_aliases
         for w in a.split()
     }
-    out = []
-    normaliser: Normaliser | None = None
+    corpus_words = {w for p in passages for w in tokens(f"{p.section} {p.text}")}
+    # Role names only: the guide's running text pairs common words ("have a") that would turn
+    # "hire a" into "have a".
+    phrases = {
+        f"{a} {b}"
+        for ladder_ in r.ladders
+        for role in ladder_.roles
+        for alias in role.aliases
+        for a, b in pairwise(alias.split())
+    }
+    normaliser = Normaliser(corpus_words, framing_words() | role_words, phrases)
     # The embedded store's folder keeps the phrase vectors too; a server's index has no local
-    # folder of its own, so it embeds them at start.
+    # folder of its own, so it embeds them when a ladder is first read.
     cache = PhraseCache(
         None if settings.chroma_url else settings.index_dir / CACHE_FILE, r.embedder.model_id
     )
-    for ladder in r.ladders:
-        sources = frozenset({ladder.source} | reference) if several else None
-        own = [p for p in passages if sources is None or p.source in sources]
+    by_source: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_source.setdefault(p.source, []).append(p)
+    shared = [p for source in sorted(reference) for p in by_source[source]]
+    position = {p.id: i for i, p in enumerate(passages)}  # the retriever's (corpus) order
+    built: list[str] = []
+    out: list[LadderScope] = []
+
+    def parts(ladder: CareerLadder, sources: frozenset[str] | None) -> "ScopeParts":
+        from advisor.direct import Answerer
+        from advisor.ladder_scope import ScopeParts
+        from advisor.understand.meaning import Understanding
+        from advisor.understand.read import Reader
+        from advisor.verifier import Verifier
+
+        own = (
+            passages
+            if sources is None
+            else sorted([*by_source.get(ladder.source, []), *shared], key=lambda p: position[p.id])
+        )
         understanding = Understanding(
             own,
             ladder,
@@ -92,28 +136,25 @@ def scopes(r: HybridRetriever, settings: Settings) -> "list[LadderScope]":
             settings.scope_unknown_threshold,
             cache,
         )
-        if normaliser is None:
-            corpus_words = {w for p in passages for w in tokens(f"{p.section} {p.text}")}
-            # Role names only: the guide's running text pairs common words ("have a") that
-            # would turn "hire a" into "have a".
-            phrases = {
-                f"{a} {b}"
-                for ladder_ in r.ladders
-                for role in ladder_.roles
-                for alias in role.aliases
-                for a, b in pairwise(alias.split())
-            }
-            normaliser = Normaliser(corpus_words, understanding.framing | role_words, phrases)
+        built.append(ladder.source)
+        # Unused vectors are dropped only once every ladder has been read.
+        cache.save(prune=len(built) >= len(out))
+        return ScopeParts(
+            Reader(ladder, understanding, normaliser),
+            Answerer(ladder, r.embedder),
+            Verifier(r.embedder, ladder),
+        )
+
+    for ladder in r.ladders:
+        sources = frozenset({ladder.source} | reference) if several else None
         out.append(
             LadderScope(
                 ladder,
-                Reader(ladder, understanding, normaliser),
-                Answerer(ladder, r.embedder),
-                Verifier(r.embedder, ladder),
                 sources,
+                partial(parts, ladder, sources),
+                normaliser,
             )
         )
-    cache.save()
     return out
 
 

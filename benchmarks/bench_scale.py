@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 GUIDE = ROOT / "corpus" / "pm-career-path.txt"
 RESULTS = ROOT / "benchmarks" / "results" / "scale.md"
+RESULTS_JSON = RESULTS.with_suffix(".json")
 DOMAINS = [
     "Payments",
     "Search",
@@ -59,6 +60,7 @@ QUESTIONS: dict[str, list[str]] = {
     "out of scope": ["Write a poem about cats.", "What is the average salary of a PM?"],
 }
 CHANGED_SHARE = 0.01
+RAW_SAMPLE = 2048  # passages embedded alone to measure the embedder's own rate
 
 
 def synthetic_copy(guide: str, n: int) -> str:
@@ -110,6 +112,30 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def raw_texts(corpus: Path, most: int) -> list[str]:
+    """What indexing embeds, evenly sampled down to `most` passages."""
+    from advisor.corpus import load_corpus
+    from advisor.parsing import embedding_text, read_document
+
+    texts = [
+        embedding_text(p)
+        for doc in load_corpus(corpus).documents
+        for p in read_document(doc).passages
+    ]
+    step = max(1, len(texts) // most)
+    return texts[::step][:most]
+
+
+def raw_rate(embedder: Any, texts: list[str]) -> float:
+    """Passages/s of the embedder alone, in the chunks indexing embeds."""
+    from advisor.indexing import EMBED_CHUNK
+
+    started = time.perf_counter()
+    for start in range(0, len(texts), EMBED_CHUNK):
+        embedder.embed(texts[start : start + EMBED_CHUNK])
+    return len(texts) / (time.perf_counter() - started)
+
+
 def measure(copies: int, repeats: int) -> dict[str, Any]:
     """Every figure for one corpus size, in this process (run once per process)."""
     import advisor  # noqa: F401  (telemetry switches first)
@@ -125,6 +151,10 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
         settings = Settings(
             corpus_dir=corpus, index_dir=index_dir, show_progress=False, llm="extractive"
         )
+        # The embedder alone on (a sample of) the same passages, just before and just after
+        # the cold index: the machine is shared, so the ratio is taken within one run.
+        sample = raw_texts(corpus, RAW_SAMPLE)
+        raw = [raw_rate(embedder, sample)]
 
         def index() -> tuple[float, Any]:
             started = time.perf_counter()
@@ -132,6 +162,7 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
             return time.perf_counter() - started, report
 
         cold, built = index()
+        raw.append(raw_rate(embedder, sample))
         unchanged = []
         for _ in range(3):
             seconds, report = index()
@@ -141,10 +172,15 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
         changed, changed_report = index()
         disk = folder_bytes(index_dir)
 
-        started = time.perf_counter()
-        advisor_ = wiring.build_advisor(settings, backend="extractive")
-        startup = time.perf_counter() - started
-        advisor_.ask(QUESTIONS["role"][0])  # warm-up: lazy loads and caches
+        starts = []
+        for _ in range(3):  # the first start after an update writes the passage snapshot
+            started = time.perf_counter()
+            advisor_ = wiring.build_advisor(settings, backend="extractive")
+            starts.append(time.perf_counter() - started)
+        # Warm-up, one question of each kind: what a process builds once (the speller's
+        # dictionary on the first unknown word, a ladder's understanding on its first read).
+        for questions in QUESTIONS.values():
+            advisor_.ask(questions[0])
         latencies: dict[str, list[float]] = {kind: [] for kind in QUESTIONS}
         for _ in range(repeats):
             for kind, questions in QUESTIONS.items():
@@ -154,23 +190,36 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
                     latencies[kind].append(time.perf_counter() - started)
     every = [t for values in latencies.values() for t in values]
     return {
+        "size": copies,
         "copies": copies,
         "documents": built.documents,
         "passages": built.added,
+        "cold_index_s": cold,
         "cold_s": cold,
         "passages_per_s": built.added / cold,
+        "raw_embed_passages_per_s": statistics.mean(raw),
+        "raw_embed_runs": raw,
+        "unchanged_reindex_s": statistics.median(unchanged),
         "unchanged_s": statistics.median(unchanged),
         "files_changed": files_changed,
+        "changed_reindex_s": changed,
         "changed_s": changed,
         "changed_added": changed_report.added,
-        "startup_s": startup,
+        "first_start_s": starts[0],
+        "start_s": statistics.median(starts[1:]),
+        "startup_s": statistics.median(starts[1:]),
         "ask_p50_s": pct(every, 0.5),
         "ask_p95_s": pct(every, 0.95),
         "ask_p50_by_kind_s": {k: pct(v, 0.5) for k, v in latencies.items()},
+        "ask_p95_by_kind_s": {k: pct(v, 0.95) for k, v in latencies.items()},
         # ru_maxrss is in KiB on Linux.
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "disk_mb": disk / 1e6,
     }
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}"
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -180,28 +229,36 @@ def table(rows: list[dict[str, Any]]) -> str:
         "passages",
         "cold index",
         "passages/s",
+        "raw embed passages/s (same run)",
+        "index / raw",
         "unchanged re-index (median of 3)",
         "re-index, 1% files changed",
-        "advisor start",
+        "advisor start (first after index; later)",
         "ask p50",
         "ask p95",
-        *[f"p50 {k}" for k in kinds],
+        *[f"p50 / p95 {k}" for k in kinds],
         "peak RSS",
         "index on disk",
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         cells = [
-            f"{r['copies']}x ({r['documents']} docs)",
+            f"{r['size']}x ({r['documents']} docs)",
             f"{r['passages']:,}",
-            f"{r['cold_s']:.1f} s",
+            f"{r['cold_index_s']:.1f} s",
             f"{r['passages_per_s']:.0f}",
-            f"{r['unchanged_s']:.2f} s",
-            f"{r['changed_s']:.2f} s ({r['files_changed']} file(s), {r['changed_added']} new)",
-            f"{r['startup_s']:.1f} s",
+            f"{r['raw_embed_passages_per_s']:.0f}",
+            f"{r['passages_per_s'] / r['raw_embed_passages_per_s']:.2f}",
+            f"{r['unchanged_reindex_s']:.2f} s",
+            f"{r['changed_reindex_s']:.2f} s ({r['files_changed']} file(s), "
+            f"{r['changed_added']} new)",
+            f"{r['first_start_s']:.1f} s; {r['start_s']:.1f} s",
             f"{r['ask_p50_s'] * 1000:.0f} ms",
             f"{r['ask_p95_s'] * 1000:.0f} ms",
-            *[f"{r['ask_p50_by_kind_s'][k] * 1000:.0f} ms" for k in kinds],
+            *[
+                f"{ms(r['ask_p50_by_kind_s'][k])} / {ms(r['ask_p95_by_kind_s'][k])} ms"
+                for k in kinds
+            ],
             f"{r['peak_rss_mb']:.0f} MB",
             f"{r['disk_mb']:.1f} MB",
         ]
@@ -216,6 +273,11 @@ def main() -> None:
         "--with-1000x", action="store_true", help="add 1000x (cold index takes minutes)"
     )
     parser.add_argument("--repeats", type=int, default=3, help="rounds of the ask questions")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the rows of other sizes already in benchmarks/results/scale.json",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: one size, JSON out
     args = parser.parse_args()
     if args.one is not None:
@@ -224,6 +286,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.with_1000x and 1000 not in sizes:
         sizes.append(1000)
+    command = " ".join([".venv/bin/python", "benchmarks/bench_scale.py", *sys.argv[1:]])
+    began = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     rows = []
     for size in sizes:
         print(f"{size}x ...", file=sys.stderr, flush=True)
@@ -235,21 +299,38 @@ def main() -> None:
             text=True,
             cwd=ROOT,
         )
-        rows.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        row = json.loads(child.stdout.strip().splitlines()[-1])
+        row.update(
+            command=command,
+            date=began,
+            cpus=os.cpu_count(),
+            repeats=args.repeats,
+        )
+        rows.append(row)
+    if args.merge and RESULTS_JSON.exists():
+        kept = [r for r in json.loads(RESULTS_JSON.read_text("utf-8")) if r["size"] not in sizes]
+        rows = sorted(kept + rows, key=lambda r: int(r["size"]))
     out = table(rows)
     print(out)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS_JSON.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+    commands = sorted({f"`{r['command']}` ({r['date']})" for r in rows})
     RESULTS.write_text(
         "# Scale benchmark (synthetic ladders: copies of the PM guide)\n\n"
-        f"`{' '.join(['python', 'benchmarks/bench_scale.py', *sys.argv[1:]])}`, "
-        f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}.\n"
-        f"Ask latency: in-process, extractive backend, {args.repeats} round(s) of "
-        f"{sum(len(q) for q in QUESTIONS.values())} questions after one warm-up question.\n\n"
-        + out
-        + "\n",
+        f"Made by {'; '.join(commands)}, {os.cpu_count()} CPUs, a machine shared with other "
+        "work: compare sizes and the ratios within one run, not single values. Rows as JSON: "
+        "`scale.json` beside this file.\n"
+        "Raw embed: the embedder alone on up to "
+        f"{RAW_SAMPLE} of the same passages, just before and just after the cold index (mean). "
+        "Advisor start: building the advisor over the built index; the first start after an "
+        "update writes the passage snapshot, later starts read it (median of 2). "
+        f"Ask latency: in-process, extractive backend, rounds of "
+        f"{sum(len(q) for q in QUESTIONS.values())} questions after a warm-up question of each "
+        "kind (what a process builds once: the speller, a ladder's understanding on first "
+        "read).\n\n" + out + "\n",
         encoding="utf-8",
     )
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)} and {RESULTS_JSON.name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -233,3 +233,26 @@ def test_many_ladders_read_only_those_nearest_the_question(
     answer = multi.ask("who cleans the great lens every dawn?")
     assert not answer.refused and answer.citations
     assert set(reads) == {KEEPER}  # one ladder read to choose, then answered from it
+
+
+def test_many_ladders_refuse_after_the_nearest_cover_nothing(
+    multi: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import ladder_scope
+
+    # As if the corpus held more ladders than are read per question.
+    monkeypatch.setattr(ladder_scope, "READ_AT_MOST", 2)
+    monkeypatch.setattr(ladder_scope, "REFUSE_AFTER", 1)
+    reads: list[str] = []
+    for scope in multi.scopes:
+        original = scope.reader.read
+
+        def spy(question: str, history: Any = (), _s: Any = scope, _o: Any = original) -> Any:
+            reads.append(_s.ladder.source)
+            return _o(question, history)
+
+        monkeypatch.setattr(scope.reader, "read", spy)
+    answer = multi.ask("Write a poem about cats.")
+    assert answer.refused
+    # The nearest ladder covers none of it: refused by that ladder, its reading reused.
+    assert len(reads) == 1

@@ -65,8 +65,25 @@ def test_the_advisor_writes_the_cache_and_answers_the_same_from_it(
     path = guide_settings.index_dir / CACHE_FILE
     path.unlink(missing_ok=True)
     first = wiring.build_advisor(guide_settings)
+    assert not path.exists()  # a ladder's phrases are embedded when it is first read
+    questions = ("What does a Senior PM do?", "wht skils dose a sr pm need", "Salary?")
+    answers = [first.ask(question) for question in questions]
     assert path.exists()
     second = wiring.build_advisor(guide_settings)
-    for question in ("What does a Senior PM do?", "wht skils dose a sr pm need", "Salary?"):
-        a, b = first.ask(question), second.ask(question)
+    for question, a in zip(questions, answers, strict=True):
+        b = second.ask(question)
         assert (a.answer, a.refused) == (b.answer, b.refused)
+
+
+def test_ladders_read_one_at_a_time_keep_every_vector(tmp_path: Path) -> None:
+    """Saved without pruning (a ladder built later still needs its vectors), then pruned."""
+    path = tmp_path / CACHE_FILE
+    cache, embedder = PhraseCache(path, "counting"), CountingEmbedder()
+    cache.embed(embedder, ["first ladder's phrase", "shared phrase"])
+    cache.save()
+    later = PhraseCache(path, "counting")
+    later.embed(embedder, ["second ladder's phrase"])
+    later.save(prune=False)
+    again, fresh = PhraseCache(path, "counting"), CountingEmbedder()
+    again.embed(fresh, ["first ladder's phrase", "shared phrase", "second ladder's phrase"])
+    assert fresh.calls == 0

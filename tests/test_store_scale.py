@@ -12,8 +12,10 @@ from chromadb.api.models.Collection import Collection
 
 from advisor.config import Settings
 from advisor.embedding import Vectors
+from advisor.index_manifest import MANIFEST_FILE
 from advisor.indexing import IndexReport, update_index
 from advisor.store import PassageStore, chroma_client
+from advisor.wiring import stored_passages
 
 LIMIT = 7
 MODEL = "fake-hash-embedder"
@@ -137,8 +139,32 @@ def test_unchanged_reindex_writes_nothing(
     embedder = HashEmbedder()
     report = index(corpus, tmp_path / "index", embedder)
     assert (report.added, report.removed, report.unchanged, embedder.calls) == (0, 0, 15, 0)
-    assert {m for m, _ in chroma_calls} == {"get"}  # ids only, page by page; no writes
+    # The manifest says the collection is as the last run committed it: nothing is read.
+    assert chroma_calls == []
+    (tmp_path / "index" / MANIFEST_FILE).unlink()
+    report = index(corpus, tmp_path / "index", embedder)
+    assert (report.added, report.removed, report.unchanged, embedder.calls) == (0, 0, 15, 0)
+    assert {m for m, _ in chroma_calls} == {"get"}  # without it: ids only, paged; no writes
     assert all(size == LIMIT for _, size in chroma_calls)
+
+
+def test_manifest_of_another_state_is_not_trusted(tmp_path: Path) -> None:
+    """A manifest that no longer describes the collection (another writer changed it, or the
+    manifest is damaged) costs a comparison, never a wrong index."""
+    docs = {"a.md": ladder_doc("Alpha", 3, 5), "b.md": ladder_doc("Beta", 2, 5)}
+    corpus = write_corpus(tmp_path / "corpus", docs)
+    index(corpus, tmp_path / "index")
+    manifest = (tmp_path / "index" / MANIFEST_FILE).read_bytes()
+    write_corpus(corpus, {"a.md": docs["a.md"]})
+    index(corpus, tmp_path / "index")  # b.md's passages removed: a later generation
+    (tmp_path / "index" / MANIFEST_FILE).write_bytes(manifest)  # the older state's manifest
+    write_corpus(corpus, docs)
+    report = index(corpus, tmp_path / "index")
+    assert (report.added, report.removed, report.unchanged) == (10, 0, 15)
+    (tmp_path / "index" / MANIFEST_FILE).write_text("{not json", encoding="utf-8")
+    report = index(corpus, tmp_path / "index")
+    assert (report.added, report.removed, report.unchanged) == (0, 0, 25)
+    assert len(stored_ids(tmp_path / "index")) == raw_count(tmp_path / "index") == 25
 
 
 def test_deletes_span_several_batches(
@@ -197,3 +223,24 @@ def test_dense_query_with_a_source_filter(tmp_path: Path) -> None:
     probe = HashEmbedder().embed(["anything"])[0]
     hits = store.query(probe, 20, frozenset({"b.md"}))
     assert len(hits) == 8 and {by_id[pid].source for pid, _ in hits} == {"b.md"}
+
+
+def test_start_reads_the_snapshot_until_an_update_commits(
+    tmp_path: Path, chroma_calls: list[tuple[str, int | None]]
+) -> None:
+    doc = ladder_doc("Alpha", 3, 5)
+    corpus = write_corpus(tmp_path / "corpus", {"a.md": doc})
+    index(corpus, tmp_path / "index")
+    first = stored_passages(small_store(tmp_path / "index"))  # read from Chroma, then saved
+    chroma_calls.clear()
+    again = stored_passages(small_store(tmp_path / "index"))
+    assert _sizes(chroma_calls, "get") == []  # from the snapshot
+    assert again.passages == first.passages and again.terms == first.terms
+    assert all(np.array_equal(again.vectors[p.id], first.vectors[p.id]) for p in first.passages)
+    write_corpus(corpus, {"a.md": doc.replace("task 2.", "task two.")})
+    index(corpus, tmp_path / "index")
+    chroma_calls.clear()
+    after = stored_passages(small_store(tmp_path / "index"))
+    assert _sizes(chroma_calls, "get")  # another generation: read from Chroma again
+    assert {p.id for p in after.passages} == stored_ids(tmp_path / "index")
+    assert any("task two." in p.text for p in after.passages)
