@@ -249,7 +249,11 @@ def main() -> None:
     command = " ".join(["python benchmarks/bench_report.py", *sys.argv[1:]])
     if args.skip_scale:
         saved = json.loads((RESULTS / "scale.json").read_text(encoding="utf-8"))
-        rows, scale_command = saved["rows"], saved["command"]
+        # bench_scale.py writes its rows alone; this script wraps them with its command.
+        if isinstance(saved, list):
+            rows, scale_command = saved, "python benchmarks/bench_scale.py (see scale.md)"
+        else:
+            rows, scale_command = saved["rows"], saved["command"]
     else:
         rows, scale_command = run_scale(sizes, args.repeats), command
     scale_table = bench_scale.table(rows)
