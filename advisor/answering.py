@@ -58,6 +58,9 @@ class Final:
 Event = Token | Final
 
 
+WARM_LADDERS = 4  # ladders whose understanding is built at warm-up; the rest on first read
+
+
 class Advisor:
     """Answers questions from the indexed guide; refuses what the guide does not cover."""
 
@@ -109,7 +112,9 @@ class Advisor:
         """Build now what the first questions would otherwise wait for (the speller's
         dictionary, each ladder's role vectors), reading a few messages of each ladder's own
         roles: a served app's first users are then answered as fast as later ones."""
-        for scope in self.scopes:
+        # Only the first few ladders: a ladder's understanding is otherwise built when a question
+        # first reads it, and warming a thousand ladders would undo that lazy start.
+        for scope in self.scopes[:WARM_LADDERS]:
             roles = scope.ladder.roles
             if not roles:
                 continue
@@ -392,7 +397,7 @@ class Advisor:
         """The explanation when a plan is asked between roles of two different ladders."""
         if len(self.scopes) < 2 or not wants_plan(question):
             return None
-        text = self.scopes[0].reader.normaliser.normalise(question)
+        text = self.scopes[0].normaliser.normalise(question)
         named = named_scopes(self.scopes, text)
         if len(named) < 2:
             return None

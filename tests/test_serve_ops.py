@@ -236,3 +236,23 @@ def test_the_page_never_shows_credentials_from_the_model_url(guide_settings: Set
     assert "not reachable" in shown  # the notice is there, with the URL masked
     for secret in ("pa55-secret-word", "tok123456789", "sk-test-0123456789abcdef"):
         assert secret not in shown
+
+
+def test_warm_up_builds_only_the_first_few_ladders(tmp_path: Path) -> None:
+    from advisor.answering import WARM_LADDERS
+    from tests.conftest import ROOT, make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = (ROOT / "tests" / "data" / "lighthouse-keeper-ladder.md").read_text(encoding="utf-8")
+    for n in range(WARM_LADDERS + 2):
+        # Distinct ladders: each document's levels renamed, so none shares a role name.
+        (corpus / f"keepers-{n}.md").write_text(
+            text.replace("Keeper", f"Keeper{chr(65 + n)}"), encoding="utf-8"
+        )
+    settings = make_settings(tmp_path, corpus)
+    update_index(settings.corpus_dir, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    assert len(advisor.scopes) == WARM_LADDERS + 2
+    advisor.warm_up()
+    assert [s.built for s in advisor.scopes].count(True) == WARM_LADDERS
