@@ -141,8 +141,17 @@ def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     counts, unique = _alias_index(tuple(scopes))
     norm = normalize(text)
     # Only a ladder with a name of its own in the text can be named: the others are not
-    # matched at all (that was most of a question's time at a thousand ladders).
-    named = {id(scope): scope for alias, scope in unique if alias in norm}
+    # matched at all. A name starts where a word does (as Ladder.mentions requires), so only
+    # the names beginning with the letters at each word start of the text are tried, not
+    # every name of every ladder (most of a question's time at a thousand ladders).
+    named = {
+        id(scope): scope
+        for start in _word_starts(norm)
+        # A one-letter name is filed under its letter alone.
+        for key in {norm[start : start + _KEY], norm[start : start + 1]}
+        for alias, scope in unique.get(key, ())
+        if norm.startswith(alias, start)
+    }
     found: list[tuple[int, LadderScope]] = []
     for scope in scopes:
         if id(scope) not in named:
@@ -158,22 +167,28 @@ def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     return [s for _, s in found]
 
 
+_KEY = 2  # letters a name is filed under (all of a one-letter name)
+
+
+def _word_starts(norm: str) -> list[int]:
+    return [i for i, c in enumerate(norm) if c.isalnum() and (i == 0 or not norm[i - 1].isalnum())]
+
+
 @lru_cache(maxsize=4)
 def _alias_index(
     scopes: tuple[LadderScope, ...],
-) -> tuple[dict[str, int], list[tuple[str, LadderScope]]]:
+) -> tuple[dict[str, int], dict[str, list[tuple[str, LadderScope]]]]:
     """How many ladders use each role name, and the names only one ladder uses (not weak),
-    with that ladder: computed once per set of loaded ladders."""
+    with that ladder, filed by their first letters: computed once per set of loaded ladders."""
     counts: dict[str, int] = {}
     for scope in scopes:
         for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
             counts[alias] = counts.get(alias, 0) + 1
-    unique = [
-        (alias, scope)
-        for scope in scopes
-        for alias in {a for r in scope.ladder.roles for a in r.aliases}
-        if counts[alias] == 1
-    ]
+    unique: dict[str, list[tuple[str, LadderScope]]] = {}
+    for scope in scopes:
+        for alias in sorted({a for r in scope.ladder.roles for a in r.aliases}):
+            if counts[alias] == 1:
+                unique.setdefault(alias[:_KEY], []).append((alias, scope))
     return counts, unique
 
 
