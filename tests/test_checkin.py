@@ -309,3 +309,22 @@ def test_cli_out_is_checked_before_anything_is_saved(
     assert code == 0 and taken.read_text(encoding="utf-8").startswith("# Check-in:")
     code, _, err = run_cli(capsys, "feedback", "export", "--out", str(tmp_path / "no" / "x.jsonl"))
     assert code == 2 and "does not exist" in err
+
+
+def test_restoring_a_saved_check_in_reuses_its_download_files() -> None:
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from ui.checkin_tab import CheckInTab
+
+    ladder = _ladder(LIGHTHOUSE)
+    tab = CheckInTab(cast(Any, SimpleNamespace(ladders=[ladder])), cast(Any, None), logged_in=False)
+    saved = _rated(ladder, "half").model_copy(update={"id": 7})
+    for _ in range(3):  # three page loads restoring the same check-in
+        tab.show(saved, [saved], "Your last check-in")
+    assert len(list(tab.downloads.iterdir())) == 1
+    (folder,) = tab.downloads.iterdir()
+    assert sorted(p.suffix for p in folder.iterdir()) == [".html", ".md"]
+    other = _rated(ladder, "all").model_copy(update={"id": 8, "owner": "browser:someone"})
+    tab.show(other, [other], "Your last check-in")
+    assert len(list(tab.downloads.iterdir())) == 2  # another check-in, its own folder

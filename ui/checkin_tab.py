@@ -5,6 +5,7 @@ Whose check-ins: with a login (ADVISOR_SERVE_AUTH) the logged-in user's; without
 browser's, under a random profile id kept in the browser's local storage.
 """
 
+import hashlib
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -63,6 +64,16 @@ class CheckInTab:
         self.records = records
         self.logged_in = logged_in
         self.downloads = Path(tempfile.mkdtemp(prefix="advisor-checkins-"))
+
+    def _download_folder(self, checkin: CheckIn) -> Path:
+        """One folder per saved check-in, named by a hash of its owner and id (an owner is an
+        unguessable browser key or a login, so no one reaches another's files by name)."""
+        if checkin.id is None:
+            return Path(tempfile.mkdtemp(dir=self.downloads))
+        key = hashlib.sha256(f"{checkin.owner}\n{checkin.id}".encode()).hexdigest()[:24]
+        folder = self.downloads / key
+        folder.mkdir(exist_ok=True)
+        return folder
 
     @property
     def ladders(self) -> list[CareerLadder]:
@@ -236,10 +247,13 @@ class CheckInTab:
         page = checkin_markdown(checkin, plan, previous, moved, escape=render.safe)
         document = checkin_markdown(checkin, plan, previous, moved)
         stem = f"check-in-{checkin.created_at:%Y-%m-%d-%H%M}"
-        folder = Path(tempfile.mkdtemp(dir=self.downloads))
-        (folder / f"{stem}.md").write_text(document, encoding="utf-8")
-        title = f"Check-in: {checkin.current_role} → {checkin.target_role}"
-        (folder / f"{stem}.html").write_text(checkin_html(document, title), encoding="utf-8")
+        folder = self._download_folder(checkin)
+        if not (folder / f"{stem}.html").exists():
+            # A saved check-in's documents never change: each page load that restores it reuses
+            # them instead of writing two more files.
+            (folder / f"{stem}.md").write_text(document, encoding="utf-8")
+            title = f"Check-in: {checkin.current_role} → {checkin.target_role}"
+            (folder / f"{stem}.html").write_text(checkin_html(document, title), encoding="utf-8")
         status = (
             f"**{verb}: {checkin.created_at:%Y-%m-%d %H:%M} UTC.** "
             f"{len(history)} check-in(s) on this ladder."
