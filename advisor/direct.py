@@ -231,19 +231,17 @@ class Answerer:
         self, ask: Ask, ranked: list[Passage], topic: tuple[str, ...]
     ) -> list[Statement]:
         """A premise about what the guide's opening or close says, checked against it."""
-        predicate = " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+        predicate = self._predicate(ask, topic)
         best = self._best_sentence(predicate, ranked)
         quoted = self.focused(ranked, [], ask.text)
         if best is None:
             return quoted
-        same_polarity = bool(_NEGATION.search(best[1].replace("’", "'"))) == ask.negated
-        if same_polarity and (best[3] >= 1.0 or not topic):
+        if _same_polarity(best[1], ask) and (best[3] >= 1.0 or not topic):
             return quoted
         return [heading("The guide doesn't say that. What it says:"), *quoted]
 
     def _claim_for(self, ask: Ask, role: Role, topic: tuple[str, ...]) -> list[Statement] | None:
-        # What is claimed of the role: its topic words when it has some, else its wording.
-        predicate = " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+        predicate = self._predicate(ask, topic)
         own = _passages(role)
         others = [p for r in self.ladder.roles if r is not role for p in _passages(r)]
         best_own = self._best_sentence(predicate, own)
@@ -260,14 +258,10 @@ class Answerer:
             _, sentence, passage, _ = best_other
             owner = self.ladder.by_level(passage.level or 0)
             owner_name = owner.name if owner else passage.section
-            lead = heading(f"No: the guide gives that to {owner_name}, not to {role.name}.")
-            mine = summary(role, PassageKind.RESPONSIBILITY)
             return [
-                lead,
+                heading(f"No: the guide gives that to {owner_name}, not to {role.name}."),
                 said(sentence, passage),
-                *([heading(f"What the guide says about {role.name}")] if mine else []),
-                *self.intro(role, 2),
-                *([mine] if mine else []),
+                *self._in_brief(role, f"What the guide says about {role.name}"),
             ]
         if best_own is None:
             return None
@@ -276,16 +270,13 @@ class Answerer:
                 return None
             # A premise the guide says nothing like for this role: say so, and show the
             # closest thing it does say, so the answer corrects rather than explains.
-            mine = summary(role, PassageKind.RESPONSIBILITY)
             return [
                 heading(f"The guide doesn't say that about {role.name}. What it says:"),
                 said(best_own[1], best_own[2]),
-                *self.intro(role, 2),
-                *([mine] if mine else []),
+                *self._in_brief(role),
             ]
         _, sentence, passage, shared = best_own
-        same_polarity = bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
-        if not same_polarity:
+        if not _same_polarity(sentence, ask):
             flip = "they do" if ask.negated else "otherwise"
             return [heading(f"No: the guide says {flip}."), said(sentence, passage)]
         if shared < 1.0 and topic:
@@ -297,6 +288,18 @@ class Answerer:
         if ask.presupposes:
             return [said(sentence, passage)]
         return [heading("Yes."), said(sentence, passage)]
+
+    def _predicate(self, ask: Ask, topic: tuple[str, ...]) -> str:
+        """What is claimed: the ask's topic words when it has some, else its wording."""
+        return " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+
+    def _in_brief(self, role: Role, title: str | None = None) -> list[Statement]:
+        """The role's opening sentences and its responsibilities in one line (under `title`
+        when the role lists responsibilities)."""
+        mine = summary(role, PassageKind.RESPONSIBILITY)
+        if mine is None:
+            return self.intro(role, 2)
+        return [*([heading(title)] if title else []), *self.intro(role, 2), mine]
 
     def _best_sentence(
         self, text: str, passages: list[Passage]
@@ -322,6 +325,11 @@ class Answerer:
         used = content_terms(sentences[best][0])
         shared = sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
         return float(scores[best]), sentences[best][0], sentences[best][1], shared
+
+
+def _same_polarity(sentence: str, ask: Ask) -> bool:
+    """Whether the guide's sentence is negated exactly when the ask's claim is."""
+    return bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
 
 
 def _same_word(a: str, b: str) -> bool:
