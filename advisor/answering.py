@@ -266,7 +266,7 @@ class Advisor:
         """Candidate passages for the ask, best first: retrieved ones plus the named roles'."""
         pool: dict[str, Passage] = {s.passage.id: s.passage for s in retrieved}
         for role in read.ask.roles:
-            for p in [*role.overview, *role.responsibilities, *role.skills]:
+            for p in role.passages:
                 pool.setdefault(p.id, p)
         if read.coverage.about_document or (not read.ask.roles and not read.coverage.topic):
             # About the guide itself ("what is it about?", "how does it end?"): its passages
@@ -276,13 +276,19 @@ class Advisor:
                 for p in self.retriever.passages.values()
                 if p.level is None and (scope.sources is None or p.source in scope.sources)
             ]
-            # "according to the opening" / "the closing bit": the general passages before the
-            # first level, or after the last.
+            # "according to the opening" / "the closing bit": the general passages of the
+            # ladder's own document before its first level, or after its last.
             end = scope.reader.understanding.document_end(message or read.ask.text)
-            levels = [p.order for p in self.retriever.passages.values() if p.level is not None]
+            ladder = scope.ladder
+            levels = [p.order for role in ladder.roles for p in role.passages]
             if end is not None and levels:
                 edge = min(levels) if end == "start" else max(levels)
-                part = [p for p in general if (p.order < edge) == (end == "start")]
+                part = [
+                    p
+                    for p in general
+                    if (not ladder.source or p.source == ladder.source)
+                    and (p.order < edge) == (end == "start")
+                ]
                 general = part or general
             if general:
                 pool = {p.id: p for p in general}

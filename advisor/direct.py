@@ -119,11 +119,11 @@ class Answerer:
         if other is None:
             edge = "the top" if upward else "the first step"
             return [heading(f"{role.name} is {edge} of this ladder."), *self.intro(role, 2)]
-        passages = _passages(other)
+        passages = other.passages
         anchor = passages[0] if passages else None
         word = "After" if upward else "Before"
         # Cited to both levels' opening passages: together they name both roles.
-        support = [p for p in (anchor, *_passages(role)[:1]) if p is not None]
+        support = [p for p in (anchor, *role.passages[:1]) if p is not None]
         lead = (
             said(f"{word} {role.name} comes {other.name}.", *support)
             if support
@@ -242,8 +242,8 @@ class Answerer:
 
     def _claim_for(self, ask: Ask, role: Role, topic: tuple[str, ...]) -> list[Statement] | None:
         predicate = self._predicate(ask, topic)
-        own = _passages(role)
-        others = [p for r in self.ladder.roles if r is not role for p in _passages(r)]
+        own = role.passages
+        others = [p for r in self.ladder.roles if r is not role for p in r.passages]
         best_own = self._best_sentence(predicate, own)
         best_other = self._best_sentence(predicate, others)
         own_speaks = best_own is not None and (best_own[0] >= CLAIM_MIN or best_own[3] >= 0.5)
@@ -358,10 +358,6 @@ def summary(role: Role, kind: PassageKind) -> Statement | None:
         return None
     label = "Skills to develop as" if kind is PassageKind.SKILL else "Responsibilities of"
     return said(f"{label} {with_article(role.name)}: {_listing(titled)}.", *titled)
-
-
-def _passages(role: Role) -> list[Passage]:
-    return [*role.overview, *role.responsibilities, *role.skills]
 
 
 def _lower_title(title: str) -> str:

@@ -48,6 +48,11 @@ class Role:
     responsibilities: list[Passage] = field(default_factory=list)
     skills: list[Passage] = field(default_factory=list)
 
+    @property
+    def passages(self) -> list[Passage]:
+        """Everything the guide says of this level: its overview, then its items."""
+        return [*self.overview, *self.responsibilities, *self.skills]
+
     def items(self, kind: PassageKind) -> list[Passage]:
         if kind is PassageKind.RESPONSIBILITY:
             return self.responsibilities

@@ -380,18 +380,13 @@ class Understanding:
     def _present(self, topic: list[str], roles: list[Role]) -> float:
         """Share of the topic's words that the named roles' passages (or any) use."""
         if roles:
-            stems = {
-                stem(t)
-                for r in roles
-                for p in [*r.overview, *r.responsibilities, *r.skills]
-                for t in tokens(p.text)
-            }
+            stems = {stem(t) for r in roles for p in r.passages for t in tokens(p.text)}
         else:
             stems = self.corpus_stems
         return sum(stem(w) in stems for w in topic) / len(topic)
 
     def _has_quantities(self, roles: list[Role]) -> bool:
-        passages = [p for r in roles for p in [*r.overview, *r.responsibilities, *r.skills]]
+        passages = [p for r in roles for p in r.passages]
         return any(_AMOUNT.search(p.text) for p in passages)
 
     def similarity(self, phrase: str) -> float:
