@@ -214,15 +214,10 @@ def test_an_unrelated_reference_document_does_not_widen_a_ladder(multi: Advisor)
     assert not answer.refused and answer.citations
 
 
-def test_many_ladders_read_only_those_nearest_the_question(
-    multi: Advisor, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from advisor import ladder_scope
-
-    # As if the corpus held more ladders than are read per question.
-    monkeypatch.setattr(ladder_scope, "READ_AT_MOST", 1)
+def _record_reads(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source of each ladder read while answering, in order (filled as questions run)."""
     reads: list[str] = []
-    for scope in multi.scopes:
+    for scope in advisor.scopes:
         original = scope.reader.read
 
         def spy(question: str, history: Any = (), _s: Any = scope, _o: Any = original) -> Any:
@@ -230,6 +225,17 @@ def test_many_ladders_read_only_those_nearest_the_question(
             return _o(question, history)
 
         monkeypatch.setattr(scope.reader, "read", spy)
+    return reads
+
+
+def test_many_ladders_read_only_those_nearest_the_question(
+    multi: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import ladder_scope
+
+    # As if the corpus held more ladders than are read per question.
+    monkeypatch.setattr(ladder_scope, "READ_AT_MOST", 1)
+    reads = _record_reads(multi, monkeypatch)
     answer = multi.ask("who cleans the great lens every dawn?")
     assert not answer.refused and answer.citations
     assert set(reads) == {KEEPER}  # one ladder read to choose, then answered from it
@@ -243,15 +249,7 @@ def test_many_ladders_refuse_after_the_nearest_cover_nothing(
     # As if the corpus held more ladders than are read per question.
     monkeypatch.setattr(ladder_scope, "READ_AT_MOST", 2)
     monkeypatch.setattr(ladder_scope, "REFUSE_AFTER", 1)
-    reads: list[str] = []
-    for scope in multi.scopes:
-        original = scope.reader.read
-
-        def spy(question: str, history: Any = (), _s: Any = scope, _o: Any = original) -> Any:
-            reads.append(_s.ladder.source)
-            return _o(question, history)
-
-        monkeypatch.setattr(scope.reader, "read", spy)
+    reads = _record_reads(multi, monkeypatch)
     answer = multi.ask("Write a poem about cats.")
     assert answer.refused
     # The nearest ladder covers none of it: refused by that ladder, its reading reused.
