@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -42,29 +43,35 @@ def asks_amount(text: str) -> bool:
 
 
 @cache
-def framing_words() -> frozenset[str]:
+def _question_language() -> dict[str, Any]:
+    """advisor/data/question_language.toml, read and parsed once per process."""
     text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
-    return frozenset(w.lower() for w in tomllib.loads(text)["framing"]["words"])
+    return tomllib.loads(text)
+
+
+def _words(table: str, key: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _question_language()[table][key])
+
+
+@cache
+def framing_words() -> frozenset[str]:
+    return _words("framing", "words")
 
 
 @cache
 def document_words() -> frozenset[str]:
-    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
-    return frozenset(w.lower() for w in tomllib.loads(text)["document"]["words"])
+    return _words("document", "words")
 
 
 @cache
 def document_ends() -> tuple[frozenset[str], frozenset[str]]:
     """(words naming a text's opening, words naming its close)."""
-    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
-    table = tomllib.loads(text)["document"]
-    return frozenset(table["start"]), frozenset(table["end"])
+    return _words("document", "start"), _words("document", "end")
 
 
 @cache
 def job_heads() -> frozenset[str]:
-    text = resources.files("advisor.data").joinpath("question_language.toml").read_text("utf-8")
-    return frozenset(w.lower() for w in tomllib.loads(text)["job_titles"]["heads"])
+    return _words("job_titles", "heads")
 
 
 @cache
