@@ -34,6 +34,7 @@ from advisor.plan_intent import (
 from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.textclean import clean_text
+from advisor.understand import tagging
 from advisor.understand.asks import Need, first_person, roles_in
 from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import ReadAsk, Reader, Reading
@@ -110,8 +111,9 @@ class Advisor:
 
     def warm_up(self) -> None:
         """Build now what the first questions would otherwise wait for (the speller's
-        dictionary, each ladder's role vectors), reading a few messages of each ladder's own
-        roles: a served app's first users are then answered as fast as later ones."""
+        dictionary, the tagger, each ladder's role vectors), reading a few messages of each
+        ladder's own roles: a served app's first users are then answered as fast as later ones."""
+        tagging.warm()
         # Only the first few ladders: a ladder's understanding is otherwise built when a question
         # first reads it, and warming a thousand ladders would undo that lazy start.
         for scope in self.scopes[:WARM_LADDERS]:

@@ -9,6 +9,7 @@ from advisor.answering import Advisor
 from advisor.conversation import parse_history
 from advisor.understand.asks import Need, claim_shape, split_message
 from advisor.understand.normalise import Normaliser, abbreviations, is_english
+from advisor.understand.tagging import wording_words
 
 DATA = Path(__file__).resolve().parents[1] / "advisor" / "data"
 
@@ -451,3 +452,42 @@ def test_a_premise_about_what_the_guide_says_is_checked_against_it(
     assert any(c.section.startswith("Conclusion") for c in wrong.citations)
     right = guide_advisor.ask("why does the conclusion call the career path dynamic?")
     assert not right.answer.startswith("**The guide doesn't"), right.answer
+
+
+def test_words_of_wording_and_words_of_subject_are_told_apart_by_their_tags() -> None:
+    # A verb or adjective of how the question is put is wording; a noun, or the question's
+    # main verb, is what it asks about.
+    assert wording_words("which skills does a senior PM have to polish up", ["polish"]) == [
+        "polish"
+    ]
+    assert wording_words("what is a lead PM answerable for day to day", ["answerable"]) == [
+        "answerable"
+    ]
+    assert wording_words("what do principal PMs pocket each year", ["pocket", "year"]) == []
+    assert wording_words("what bonus does a VP get", ["bonus"]) == []
+    assert wording_words("can an APM telecommute", ["telecommute"]) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "section"),
+    [
+        ("which skills does a senior PM have to polish up", "3."),
+        ("what is a lead PM answerable for day to day", "4."),
+    ],
+)
+def test_a_need_asked_in_words_the_guide_lacks_is_answered(
+    guide_advisor: Advisor, question: str, section: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused, answer.answer
+    assert answer.citations and all(c.section.startswith(section) for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question", ["what do principal PMs pocket each year", "can an APM telecommute"]
+)
+def test_a_main_verb_the_guide_lacks_is_the_subject_and_is_refused(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused and not answer.citations, answer.answer

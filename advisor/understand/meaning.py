@@ -26,6 +26,7 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import Need, mask_roles
+from advisor.understand.tagging import wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
@@ -311,9 +312,12 @@ class Understanding:
         need: Need,
         document: bool = False,
         claim: bool = False,
+        states: bool = False,
     ) -> Coverage:
-        """Whether the guides answer this ask."""
-        found = self._coverage(text, roles, need, document)
+        """Whether the guides answer this ask. claim: a premise to be judged by whether the guide
+        speaks to it; states: the ask states something about a role (a premise or a yes/no
+        question), whose every word is part of what is checked."""
+        found = self._coverage(text, roles, need, document, states or claim)
         if found.covered or not claim or not roles:
             return found
         # A claim about a role ("since APMs work solo without engineering, ...") is in scope
@@ -336,12 +340,12 @@ class Understanding:
         return best
 
     def _coverage(
-        self, text: str, roles: list[Role], need: Need, document: bool = False
+        self, text: str, roles: list[Role], need: Need, document: bool, states: bool
     ) -> Coverage:
         other = self.other_role(text)
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
-        topic, strange = self.topic(text)
+        topic, strange = self.topic(text) if states else self._subject(text, roles, need)
         if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
             return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
         if not topic:
@@ -383,6 +387,23 @@ class Understanding:
             covered = similarity >= self.threshold or present >= PRESENT_MIN
             reason = f"topic similarity {similarity:.2f}, {present:.0%} of its words in the text"
         return Coverage(covered, tuple(topic), tuple(strange), similarity, reason)
+
+    def _subject(self, text: str, roles: list[Role], need: Need) -> tuple[list[str], list[str]]:
+        """The ask's topic and strange words, less the strange words that are only wording.
+
+        A word the guides never use that the tagger reads as a verb, adjective or adverb
+        ("grind", "accountable", "weighing") says how the question is put, not what it is
+        about, when something else says that: a need of the ladder asked of a role, or other
+        topic words. A strange noun ("bonus", "interview") stays the subject.
+        """
+        topic, strange = self.topic(text)
+        if not strange:
+            return topic, strange
+        wording = set(wording_words(text, strange))
+        kept = [w for w in topic if w not in wording]
+        if wording and ((roles and need is not Need.TOPIC) or kept):
+            return kept, [w for w in strange if w not in wording]
+        return topic, strange
 
     def _present(self, topic: list[str], roles: list[Role]) -> float:
         """Share of the topic's words that the named roles' passages (or any) use."""

