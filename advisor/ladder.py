@@ -10,6 +10,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from advisor.errors import ConfigError, UnknownRoleError
@@ -44,6 +45,10 @@ class Role:
     name: str
     aliases: list[str] = field(default_factory=list)
     weak_aliases: list[str] = field(default_factory=list)
+    # Names people give the level that neither the ladder nor its aliases file write ("rookie
+    # pm"): they find the role in a question, but are not the ladder's words (the speller does
+    # not correct towards them, and they don't tell ladders apart).
+    everyday_names: list[str] = field(default_factory=list)
     overview: list[Passage] = field(default_factory=list)
     responsibilities: list[Passage] = field(default_factory=list)
     skills: list[Passage] = field(default_factory=list)
@@ -82,7 +87,11 @@ class CareerLadder:
         self._names: list[tuple[str, Role, bool]] = [
             (alias, role, weak)
             for role in self.roles
-            for aliases, weak in ((role.aliases, False), (role.weak_aliases, True))
+            for aliases, weak in (
+                (role.aliases, False),
+                (role.everyday_names, False),
+                (role.weak_aliases, True),
+            )
             for alias in aliases
         ]
         self._names.sort(key=lambda t: -len(t[0]))
@@ -112,6 +121,8 @@ class CareerLadder:
             role.aliases = sorted(strong)
             role.weak_aliases = sorted(weak - strong)
             roles.append(role)
+        text = normalize(" ".join(p.text for p in passages))
+        _add_seniority_names(roles, common, text)
         return cls(roles)
 
     def __len__(self) -> int:
@@ -149,7 +160,9 @@ class CareerLadder:
         """The role a user-typed name denotes; UnknownRoleError lists the known roles."""
         norm = normalize(name)
         for role in self.roles:
-            if norm in role.aliases or norm in role.weak_aliases or norm == str(role.level):
+            if norm in (*role.aliases, *role.weak_aliases, *role.everyday_names) or norm == str(
+                role.level
+            ):
                 return role
         mentioned = {m.role.level: m.role for m in self.mentions(name)}
         if len(mentioned) == 1:
@@ -311,6 +324,41 @@ def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
         if qualifier:
             weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
     return strong, weak
+
+
+@cache
+def _seniority() -> dict[str, dict[str, list[str]]]:
+    data = resources.files("advisor.data").joinpath("seniority.toml").read_text("utf-8")
+    return tomllib.loads(data)
+
+
+def _add_seniority_names(roles: list[Role], common: list[str], text: str) -> None:
+    """Names people give the first, senior and top levels with a seniority word before the job
+    family ("rookie keeper", "seasoned product manager", "head of product"), where the ladder's
+    own names and text don't use that phrase (advisor/data/seniority.toml)."""
+    family = [w for w in common if w not in _LINK_WORDS]
+    if len(roles) < 2 or not family:
+        return
+    forms = {" ".join(family), family[-1]}
+    if len(family) >= 2:
+        forms.add("".join(w[0] for w in family))
+    senior = [r for r in roles if "senior" in normalize(r.name).split()]
+    places = {
+        "first": roles[0],
+        "top": roles[-1],
+        "senior": senior[0] if len(senior) == 1 else None,
+    }
+    taken = {a for r in roles for a in (*r.aliases, *r.weak_aliases)}
+    for place, words in _seniority().items():
+        role = places.get(place)
+        if role is None:
+            continue
+        names = {f"{w} {f}" for w in words.get("words", []) for f in forms}
+        names |= {f"{h} of {family[0]}" for h in words.get("heads", [])}
+        for name in sorted(names - taken):
+            # The ladder's own text using the phrase ("mentoring junior PMs") means a group.
+            if not _alias_pattern(name).search(text):
+                role.everyday_names.append(name)
 
 
 def _short(role: Role) -> list[str]:

@@ -84,3 +84,38 @@ def test_mentions_prefer_the_longest_name(guide: CareerLadder) -> None:
     found = [(m.role.level, m.alias) for m in guide.mentions("How do senior PMs differ from PMs?")]
     assert found == [(3, "senior pm"), (2, "pm")]
     assert guide.mentions("How do I lead a team?") == []
+
+
+def test_seniority_words_name_the_first_senior_and_top_levels(
+    guide: CareerLadder, fictional: CareerLadder
+) -> None:
+    # Any ladder: the words come from advisor/data/seniority.toml, the levels from the ladder.
+    assert [m.role.level for m in fictional.mentions("what does a rookie keeper do")] == [1]
+    assert [m.role.level for m in fictional.mentions("a top keeper's week")] == [3]
+    assert [m.role.level for m in guide.mentions("how do seasoned PMs work")] == [3]
+    assert [m.role.level for m in guide.mentions("is a novice product manager paid")] == [1]
+    # The derived names find roles but are not the ladder's own names.
+    assert not any("rookie" in a for r in guide.roles for a in r.aliases)
+
+
+def test_a_seniority_phrase_the_ladder_itself_uses_is_not_a_level() -> None:
+    text = (
+        "# Ladder\n\n## 1. Associate Engineer\n\nYou learn the codebase.\n\n"
+        "## 2. Engineer\n\nYou own features.\n\n"
+        "## 3. Senior Engineer\n\nYou guide a team of junior engineers.\n\n"
+        "## 4. Principal Engineer\n\nYou set direction.\n"
+    )
+    ladder = CareerLadder.from_passages(parse_document(SourceDocument("eng.md", text)))
+    assert [m.role.level for m in ladder.mentions("who mentors junior engineers?")] == [2]
+    assert [m.role.level for m in ladder.mentions("what does a rookie engineer do")] == [1]
+
+
+def test_seniority_words_are_a_class_of_rank_words() -> None:
+    from advisor.ladder import _seniority
+
+    data = _seniority()
+    assert set(data) == {"first", "senior", "top"}
+    words = {w for table in data.values() for w in table.get("words", [])}
+    # Rank words only: no job family, no level name of any one guide, each in one class.
+    assert not words & {"product", "manager", "pm", "engineer", "keeper", "associate"}
+    assert sum(len(t.get("words", [])) for t in data.values()) == len(words)

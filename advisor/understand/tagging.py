@@ -13,7 +13,8 @@ import threading
 from functools import cache
 from typing import Any
 
-# Universal POS tags of words that name something.
+# Universal POS tags of words that name something; a number too, unless it counts a noun
+# ("which three skills": the count of what is asked, not a subject).
 _NAMING = frozenset(["NOUN", "PROPN", "NUM", "X", "SYM"])
 _LOCK = threading.Lock()
 
@@ -41,5 +42,9 @@ def wording_words(text: str, words: list[str]) -> list[str]:
         return []
     parsed = [(t.text.lower(), t.pos_, t.dep_) for t in _pipeline()(text)]
     seen = {w for w, _, _ in parsed}
-    asked = {w for w, pos, dep in parsed if pos in _NAMING or (pos == "VERB" and dep == "ROOT")}
+    asked = {
+        w
+        for w, pos, dep in parsed
+        if (pos in _NAMING and dep != "nummod") or (pos == "VERB" and dep == "ROOT")
+    }
     return [w for w in words if w in seen and w not in asked]
