@@ -201,7 +201,13 @@ class Answerer:
                     range(len(sentences)), key=lambda j: -float(vectors[j + 1] @ vectors[0])
                 )
                 sentences = [sentences[j] for j in order[:PARAGRAPH_SENTENCES]]
-            out.append(said(" ".join(sentences), p, bullet=i > 0))
+            text = " ".join(sentences)
+            role = self.ladder.by_level(p.level) if p.level is not None else None
+            if role is not None and p.level not in levels:
+                # Not a level the ask named ("which level drives the roadmap?"): the line says
+                # whose it is, which the quote alone ("You'll be responsible ...") does not.
+                text = f"{role.name}: {_capital(text)}"
+            out.append(said(text, p, bullet=i > 0))
         return out
 
     # -- claims and premises --------------------------------------------------------------------

@@ -491,3 +491,10 @@ def test_a_main_verb_the_guide_lacks_is_the_subject_and_is_refused(
 ) -> None:
     answer = guide_advisor.ask(question)
     assert answer.refused and not answer.citations, answer.answer
+
+
+def test_an_answer_to_which_level_names_the_level_of_each_line(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("which rung is in charge of keeping stakeholders happy?")
+    assert not answer.refused, answer.answer
+    first = answer.answer.splitlines()[0]
+    assert first.startswith(("Senior Product Manager:", "VP of Product")), first
