@@ -498,3 +498,18 @@ def test_an_answer_to_which_level_names_the_level_of_each_line(guide_advisor: Ad
     assert not answer.refused, answer.answer
     first = answer.answer.splitlines()[0]
     assert first.startswith(("Senior Product Manager:", "VP of Product")), first
+
+
+def test_chat_shorthand_with_a_slash_is_expanded() -> None:
+    normaliser = Normaliser(["designers"], [], [])
+    assert normaliser.normalise("can an apm work w/ designers w/o a mentor") == (
+        "can an apm work with designers without a mentor"
+    )
+
+
+def test_wording_in_a_question_about_a_named_part_is_not_its_subject(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("what phases does the ending say you travel through?")
+    assert not answer.refused, answer.answer
+    assert answer.citations and all(c.section.startswith("Conclusion") for c in answer.citations)

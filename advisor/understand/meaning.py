@@ -312,12 +312,10 @@ class Understanding:
         need: Need,
         document: bool = False,
         claim: bool = False,
-        states: bool = False,
     ) -> Coverage:
-        """Whether the guides answer this ask. claim: a premise to be judged by whether the guide
-        speaks to it; states: the ask states something about a role (a premise or a yes/no
-        question), whose every word is part of what is checked."""
-        found = self._coverage(text, roles, need, document, states or claim)
+        """Whether the guides answer this ask. claim: a premise, judged by whether the guide
+        speaks to it, whose every word is part of what is checked."""
+        found = self._coverage(text, roles, need, document, claim)
         if found.covered or not claim or not roles:
             return found
         # A claim about a role ("since APMs work solo without engineering, ...") is in scope
@@ -340,12 +338,12 @@ class Understanding:
         return best
 
     def _coverage(
-        self, text: str, roles: list[Role], need: Need, document: bool, states: bool
+        self, text: str, roles: list[Role], need: Need, document: bool, claim: bool
     ) -> Coverage:
         other = self.other_role(text)
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
-        topic, strange = self.topic(text) if states else self._subject(text, roles, need)
+        topic, strange = self.topic(text) if claim else self._subject(text, roles, need, document)
         if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
             return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
         if not topic:
@@ -388,20 +386,24 @@ class Understanding:
             reason = f"topic similarity {similarity:.2f}, {present:.0%} of its words in the text"
         return Coverage(covered, tuple(topic), tuple(strange), similarity, reason)
 
-    def _subject(self, text: str, roles: list[Role], need: Need) -> tuple[list[str], list[str]]:
+    def _subject(
+        self, text: str, roles: list[Role], need: Need, document: bool
+    ) -> tuple[list[str], list[str]]:
         """The ask's topic and strange words, less the strange words that are only wording.
 
         A word the guides never use that the tagger reads as a verb, adjective or adverb
         ("grind", "accountable", "weighing") says how the question is put, not what it is
-        about, when something else says that: a need of the ladder asked of a role, or other
-        topic words. A strange noun ("bonus", "interview") stays the subject.
+        about, when something else says that: a need of the ladder asked of a role, a part of
+        the document it names ("what does the wrap-up say you pass through?"), or other topic
+        words. A strange noun ("bonus", "interview") stays the subject.
         """
         topic, strange = self.topic(text)
         if not strange:
             return topic, strange
         wording = set(wording_words(text, strange))
         kept = [w for w in topic if w not in wording]
-        if wording and ((roles and need is not Need.TOPIC) or kept):
+        anchored = (roles and need is not Need.TOPIC) or document or self.names_document_part(text)
+        if wording and (anchored or kept):
             return kept, [w for w in strange if w not in wording]
         return topic, strange
 

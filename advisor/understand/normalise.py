@@ -21,7 +21,8 @@ from advisor.textclean import clean_text
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
-_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+# A word, or a chat shorthand written with a slash ("w/", "w/o"), which the file spells without.
+_WORD = re.compile(r"[A-Za-z]/[A-Za-z](?![A-Za-z])|[A-Za-z]/(?![A-Za-z])|[A-Za-z][A-Za-z']*")
 _AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
 
 
@@ -106,6 +107,8 @@ class Normaliser:
 
     def _expand(self, word: str) -> str:
         lower = word.lower().replace("'", "")
+        if "/" in word:
+            return abbreviations().get(lower.replace("/", ""), word)
         if lower in self.protected or "'" in word:
             return word
         return abbreviations().get(lower, word)

@@ -124,7 +124,6 @@ class Reader:
                     # Only a premise (taken for granted, or a denial asked to be confirmed) is
                     # judged by whether the guide speaks to it; a plain yes/no question is not.
                     claim=ask.presupposes or (ask.claim and ask.negated),
-                    states=ask.presupposes or ask.claim,
                 )
                 if judge
                 else Coverage(True, (), (), 1.0, "history")
