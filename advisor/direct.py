@@ -264,11 +264,15 @@ class Answerer:
             _, sentence, passage, _ = best_other
             owner = self.ladder.by_level(passage.level or 0)
             owner_name = owner.name if owner else passage.section
-            return [
-                heading(f"No: the guide gives that to {owner_name}, not to {role.name}."),
-                said(sentence, passage),
-                *self._in_brief(role, f"What the guide says about {role.name}"),
-            ]
+            # What the guide does give the named role, nearest the claim first.
+            nearest = [said(best_own[1], best_own[2])] if best_own else []
+            return _unique(
+                [
+                    heading(f"No: the guide gives that to {owner_name}, not to {role.name}."),
+                    said(sentence, passage),
+                    *self._in_brief(role, f"What the guide says about {role.name}", nearest),
+                ]
+            )
         if best_own is None:
             return None
         if not own_speaks:
@@ -290,7 +294,12 @@ class Answerer:
             # conferences", "a single feature") is what the guide does not say: without a model
             # of meaning that could confirm a paraphrase, the guide's own words are shown as
             # what it does say, and the claim is not confirmed.
-            return [heading("The guide doesn't say that. What it says:"), said(sentence, passage)]
+            said_instead = [heading("The guide doesn't say that. What it says:")]
+            if ask.presupposes and shared == 0:
+                # Nothing of the premise in the nearest sentence: the role in brief shows what
+                # it does instead ("why do APMs set strategy?": they assist, under guidance).
+                return _unique([*said_instead, said(sentence, passage), *self._in_brief(role)])
+            return [*said_instead, said(sentence, passage)]
         if ask.presupposes:
             return [said(sentence, passage)]
         return [heading("Yes."), said(sentence, passage)]
@@ -299,13 +308,16 @@ class Answerer:
         """What is claimed: the ask's topic words when it has some, else its wording."""
         return " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
 
-    def _in_brief(self, role: Role, title: str | None = None) -> list[Statement]:
+    def _in_brief(
+        self, role: Role, title: str | None = None, first: list[Statement] | None = None
+    ) -> list[Statement]:
         """The role's opening sentences and its responsibilities in one line (under `title`
-        when the role lists responsibilities)."""
+        when the role lists responsibilities), after `first` when given."""
+        lead = first or []
         mine = summary(role, PassageKind.RESPONSIBILITY)
         if mine is None:
-            return self.intro(role, 2)
-        return [*([heading(title)] if title else []), *self.intro(role, 2), mine]
+            return [*lead, *self.intro(role, 2)]
+        return [*([heading(title)] if title else []), *lead, *self.intro(role, 2), mine]
 
     def _best_sentence(
         self, text: str, passages: list[Passage]
@@ -331,6 +343,16 @@ class Answerer:
         used = content_terms(sentences[best][0])
         shared = sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
         return float(scores[best]), sentences[best][0], sentences[best][1], shared
+
+
+def _unique(statements: list[Statement]) -> list[Statement]:
+    """The statements without one whose sentence another of them already says."""
+    texts = [st.text for st in statements if st.passages]
+    return [
+        st
+        for st in statements
+        if not st.passages or not any(st.text in t and st.text != t for t in texts)
+    ]
 
 
 def _same_polarity(sentence: str, ask: Ask) -> bool:

@@ -513,3 +513,27 @@ def test_wording_in_a_question_about_a_named_part_is_not_its_subject(
     answer = guide_advisor.ask("what phases does the ending say you travel through?")
     assert not answer.refused, answer.answer
     assert answer.citations and all(c.section.startswith("Conclusion") for c in answer.citations)
+
+
+def test_a_duty_given_to_the_wrong_level_shows_what_that_level_does_instead(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("how come it's the associate PM who handles investors?")
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("**No: the guide gives that to VP of Product")
+    # Under the named level, its own sentence nearest the claim comes first.
+    at = lines.index("**What the guide says about Associate Product Manager**")
+    assert "[" in lines[at + 1]
+    cited = {c.section[:2] for c in answer.citations}
+    assert {"5.", "1."} <= cited
+
+
+def test_a_premise_the_level_has_nothing_of_is_answered_with_the_level_in_brief(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask(
+        "why are associate PMs the ones setting the business's overall product strategy?"
+    )
+    assert answer.answer.startswith(("**The guide doesn't say that", "**No: the guide gives"))
+    assert "guidance of more senior PMs" in answer.answer
+    assert any(c.section.startswith("1.") for c in answer.citations)
