@@ -537,3 +537,36 @@ def test_a_premise_the_level_has_nothing_of_is_answered_with_the_level_in_brief(
     assert answer.answer.startswith(("**The guide doesn't say that", "**No: the guide gives"))
     assert "guidance of more senior PMs" in answer.answer
     assert any(c.section.startswith("1.") for c in answer.citations)
+
+
+def test_a_request_and_the_question_it_introduces_are_one_ask() -> None:
+    question = "Describe, in plain words, how a keeper spends the night."
+    assert split_message(question)[0] == [question]
+    asks, _ = split_message("Explain, briefly, what a keeper does.")
+    assert asks == ["Explain, briefly, what a keeper does."]
+    # Joined by a conjunction, they stay two.
+    asks, _ = split_message("Explain what a keeper does, and what comes after it?")
+    assert len(asks) == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Walk me through, step by step, how to negotiate a signing bonus.",
+        "what does the guide say about the sales quota for senior PMs?",
+        "as a lead pm could i stay fully asynchronous with my team?",
+    ],
+)
+def test_a_subject_only_partly_in_the_guide_is_refused(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+
+
+def test_a_real_word_in_an_english_phrase_is_not_made_a_ladder_phrase() -> None:
+    normaliser = Normaliser(
+        ["principal", "product", "manager"], [], ["principal pm", "product manager"]
+    )
+    assert normaliser.normalise("a project manager") == "a project manager"
+    assert normaliser.normalise("a principle pm") == "a principal pm"

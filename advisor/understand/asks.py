@@ -23,6 +23,7 @@ _REQUEST = (
 )
 _ASK_START = re.compile(rf"^\W*(?:(?:so|and|also|ok|okay|but|then|pls|please)\W+)*(?:{_WH}|{_AUX}|"
                         rf"{_REQUEST}|any|anything)\b", re.IGNORECASE)  # fmt: skip
+_REQUEST_START = re.compile(rf"^\W*(?:(?:pls|please)\W+)?(?:{_REQUEST})\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _JOIN = re.compile(
     rf"(?:\s*[,;]\s*|\s+)(?:and|also|plus|but|&|\+)\s+(?:also\s+)?(?=(?:{_WH}|{_AUX})\b)|"
@@ -92,6 +93,10 @@ def split_message(text: str) -> tuple[list[str], list[str]]:
         # Joined by a conjunction ("X + how ...?", "X, and what ...?"), not a lead-in clause
         # before a question word ("According to the text, what ...?").
         joined = len(parts) > 1 and bool(_CONJOINED.search(sentence))
+        if len(parts) > 1 and not joined and _REQUEST_START.match(parts[0]):
+            # "Walk me through, step by step, how ...": the question clause is the object of the
+            # request before it, one ask, not two.
+            parts = [sentence.strip(" ,;")]
         for part in parts:
             # A clause that takes a claim for granted ("since X never ...") is checked like an ask.
             if (

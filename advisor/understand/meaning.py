@@ -381,8 +381,10 @@ class Understanding:
             covered = similarity >= self.strange_threshold
             reason = f"topic similarity {similarity:.2f} vs {self.strange_threshold:.2f}"
         else:
+            # Every topic word in the named roles' text, or a close match: a topic only partly
+            # in the text ("work-life balance", where "balance" is) is another subject.
             present = self._present(topic, roles)
-            covered = similarity >= self.threshold or present >= PRESENT_MIN
+            covered = similarity >= self.threshold or present == 1.0
             reason = f"topic similarity {similarity:.2f}, {present:.0%} of its words in the text"
         return Coverage(covered, tuple(topic), tuple(strange), similarity, reason)
 
@@ -400,9 +402,11 @@ class Understanding:
         topic, strange = self.topic(text)
         if not strange:
             return topic, strange
-        wording = set(wording_words(text, strange))
-        kept = [w for w in topic if w not in wording]
         anchored = (roles and need is not Need.TOPIC) or document or self.names_document_part(text)
+        # Beside other topic words only, a describing word may be the subject itself ("can I
+        # stay fully remote?"): only verbs are set aside there.
+        wording = set(wording_words(text, strange, verbs_only=not anchored))
+        kept = [w for w in topic if w not in wording]
         if wording and (anchored or kept):
             return kept, [w for w in strange if w not in wording]
         return topic, strange

@@ -184,7 +184,14 @@ class Normaliser:
         def context(w: str) -> int:
             return bigrams.get(f"{prev} {w}", 0) + bigrams.get(f"{w} {nxt}", 0)
 
-        fitted = self._phrase_fit(lower, prev, nxt)
+        # A real word in a phrase English itself uses with that neighbour ("project manager")
+        # is that phrase, not a misspelt ladder phrase ("product manager"); "principle pm" is
+        # no English phrase, so it becomes the ladder's "principal pm".
+        fitted = self._phrase_fit(
+            lower,
+            "" if f"{prev} {lower}" in bigrams else prev,
+            "" if f"{lower} {nxt}" in bigrams else nxt,
+        )
         if fitted is not None:
             return _cased(word, fitted)
         if context(lower) > 0:
