@@ -14,7 +14,7 @@ from advisor.ladder import CareerLadder, Role, with_article
 from advisor.lexicon import content_terms, tokens
 from advisor.models import Passage, PassageKind
 from advisor.parsing import split_sentences
-from advisor.understand.asks import BOTTOM, TOP, Ask, Need, mask_roles
+from advisor.understand.asks import BETWEEN, BOTTOM, TOP, Ask, Need, mask_roles
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 FOCUSED_PASSAGES = 3
@@ -23,7 +23,8 @@ _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b|n't\b",
 # Asking for the whole ladder rather than one end of it.
 _WHOLE = re.compile(r"\b(?:all|every|each|list|levels|roles|rungs|stages|steps|order|sequence|"
                     r"how many|path|progression)\b", re.IGNORECASE)  # fmt: skip
-_DESCENDING = re.compile(r"\b(?:top down|top to bottom|highest first|descending|reverse)\b", re.I)
+_DESCENDING = re.compile(r"\b(?:top down|top to bottom|highest first|descending|reverse|"
+                         r"most to least|most senior first)\b", re.I)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,12 @@ class Answerer:
             verdict = self.claim(ask, topic)
             if verdict is not None:
                 return verdict
+        if about_document:
+            # The part of the guide named ("how does the closing section describe the path?")
+            # is where the answer is, whatever the need.
+            return self.focused(ranked, [], ask.text)
         if ask.need is Need.ORDER or (not roles and ask.need in (Need.NEXT, Need.PREVIOUS)):
             return self.order(ask)
-        if about_document:
-            return self.focused(ranked, [], ask.text)
         if not roles or (topic and ask.need not in (Need.NEXT, Need.PREVIOUS, Need.COMPARE)):
             # A subject beyond the role ("how does a PM decide what to prioritise?"): the
             # passages that speak to it, not the role's whole list.
@@ -163,7 +166,19 @@ class Answerer:
         roles = list(self.ladder.roles)
         if not roles:
             return []
-        whole = bool(_WHOLE.search(ask.text))
+        named = sorted(ask.roles, key=lambda r: r.level)
+        if len(named) == 2 and BETWEEN.search(ask.text):
+            inside = [r for r in roles if named[0].level < r.level < named[1].level]
+            if inside:
+                names = " and ".join(r.name for r in inside)
+                return [
+                    heading(f"Between {named[0].name} and {named[1].name} comes {names}."),
+                    *(line for r in inside for line in self.intro(r, 2)),
+                ]
+        if len(named) >= 3:
+            # "rank these: ...": the roles asked about, in ladder order.
+            roles = named
+        whole = bool(_WHOLE.search(ask.text)) or len(named) >= 3
         if TOP.search(ask.text) and not BOTTOM.search(ask.text) and not whole:
             return [
                 heading(f"The top of the ladder is {roles[-1].name}."),
@@ -174,7 +189,11 @@ class Answerer:
         if _DESCENDING.search(ask.text):
             roles.reverse()
         names = " → ".join(r.name for r in roles)
-        out = [heading(f"The ladder has {len(roles)} levels: {names}.")]
+        if len(named) >= 3:
+            lead = "Most senior first" if _DESCENDING.search(ask.text) else "In ladder order"
+            out = [heading(f"{lead}: {names}.")]
+        else:
+            out = [heading(f"The ladder has {len(roles)} levels: {names}.")]
         for role in roles:
             intro = self.intro(role)
             if intro:

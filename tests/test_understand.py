@@ -570,3 +570,28 @@ def test_a_real_word_in_an_english_phrase_is_not_made_a_ladder_phrase() -> None:
     )
     assert normaliser.normalise("a project manager") == "a project manager"
     assert normaliser.normalise("a principle pm") == "a principal pm"
+
+
+def test_the_level_between_two_named_levels_is_named(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("what rung is in between an APM and a senior product manager?")
+    assert answer.answer.startswith("**Between Associate Product Manager and Senior Product")
+    assert "comes Product Manager" in answer.answer.splitlines()[0]
+    # "the difference between" two levels is a comparison, not the level between them.
+    other = guide_advisor.ask("what is the difference between an APM and a senior PM?")
+    assert not other.answer.startswith("**Between")
+
+
+def test_roles_to_rank_are_put_in_ladder_order(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask(
+        "order these from most to least senior: APM, VP of product, senior PM"
+    )
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("**Most senior first:")
+    assert first.index("VP of Product") < first.index("Senior Product") < first.index("Associate")
+
+
+def test_a_named_part_of_the_guide_is_answered_from_it_whatever_the_need(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("how does the closing part characterise the path as a whole?")
+    assert answer.citations and all(c.section.startswith("Conclusion") for c in answer.citations)

@@ -38,6 +38,13 @@ _PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that lev
                       r"that one|this one|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 _CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
+# "which level sits between X and Y": the levels strictly between two named ones.
+# A difference between two levels ("what's the difference between X and Y") is a comparison.
+BETWEEN = re.compile(
+    r"^(?!.*\b(?:differ\w*|compar\w*|distinguish\w*|gap|contrast)\b).*\b(?:which|what)\b.*"
+    r"\b(?:between|in between)\b",
+    re.IGNORECASE,
+)
 TOP = re.compile(r"\b(?:top|highest|ultimate|last|final|most senior|peak)\b", re.IGNORECASE)
 BOTTOM = re.compile(r"\b(?:bottom|lowest|first|entry|start|starting|beginning)\b", re.IGNORECASE)
 # Openings that take a claim for granted: "why do X ...", "since X ...", "the guide says X ...".

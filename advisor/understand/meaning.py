@@ -25,7 +25,7 @@ from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
-from advisor.understand.asks import Need, mask_roles
+from advisor.understand.asks import BETWEEN, Need, mask_roles
 from advisor.understand.tagging import wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
@@ -193,6 +193,10 @@ class Understanding:
             up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
             if up != down:
                 return Need.NEXT if up else Need.PREVIOUS
+        if len(roles) >= 3 and need is not Need.PLAN:
+            return Need.ORDER  # "rank these: senior PM, APM, CPO"
+        if len(roles) == 2 and BETWEEN.search(text) and need is not Need.PLAN:
+            return Need.ORDER  # "which level sits between X and Y?"
         if len(roles) >= 2:
             if need in (Need.PLAN, Need.COMPARE) or _ORDERING.search(text):
                 return need
@@ -402,10 +406,11 @@ class Understanding:
         topic, strange = self.topic(text)
         if not strange:
             return topic, strange
-        anchored = (roles and need is not Need.TOPIC) or document or self.names_document_part(text)
+        about_text = document or self.names_document_part(text)
+        anchored = (roles and need is not Need.TOPIC) or about_text
         # Beside other topic words only, a describing word may be the subject itself ("can I
         # stay fully remote?"): only verbs are set aside there.
-        wording = set(wording_words(text, strange, verbs_only=not anchored))
+        wording = set(wording_words(text, strange, verbs_only=not anchored, about_text=about_text))
         kept = [w for w in topic if w not in wording]
         if wording and (anchored or kept):
             return kept, [w for w in strange if w not in wording]

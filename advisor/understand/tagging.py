@@ -33,11 +33,15 @@ def warm() -> None:
     _pipeline()
 
 
-def wording_words(text: str, words: list[str], verbs_only: bool = False) -> list[str]:
+def wording_words(
+    text: str, words: list[str], verbs_only: bool = False, about_text: bool = False
+) -> list[str]:
     """Those of words (lower-case, from text) used in text only as verbs, adjectives or adverbs
     of how the question is put: never as a noun, nor as the main verb of a sentence. A word the
     tagger's tokens don't contain as such (split differently) is kept out: nothing says it is
-    wording. verbs_only: adjectives and adverbs are kept as what is asked ("stay fully remote")."""
+    wording. verbs_only: adjectives and adverbs are kept as what is asked ("stay fully remote").
+    about_text: the question asks what a text says ("how does the closing part characterise
+    the path?"), so its main verb is one of saying, not the subject."""
     if not words:
         return []
     parsed = [(t.text.lower(), t.pos_, t.dep_) for t in _pipeline()(text)]
@@ -46,7 +50,7 @@ def wording_words(text: str, words: list[str], verbs_only: bool = False) -> list
         w
         for w, pos, dep in parsed
         if (pos in _NAMING and dep != "nummod")
-        or (pos == "VERB" and dep == "ROOT")
+        or (pos == "VERB" and dep == "ROOT" and not about_text)
         or (verbs_only and pos not in ("VERB", "AUX"))
     }
     return [w for w in words if w in seen and w not in asked]
