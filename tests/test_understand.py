@@ -595,3 +595,15 @@ def test_a_named_part_of_the_guide_is_answered_from_it_whatever_the_need(
 ) -> None:
     answer = guide_advisor.ask("how does the closing part characterise the path as a whole?")
     assert answer.citations and all(c.section.startswith("Conclusion") for c in answer.citations)
+
+
+def test_that_role_after_a_stated_level_and_a_goal_is_the_goal(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask(
+        "I'm an associate PM right now. One day I'd like to be a senior PM. "
+        "Which skills does that role call for?"
+    )
+    assert not answer.refused, answer.answer
+    assert answer.citations and all(c.section.startswith("3.") for c in answer.citations)
+    # Asked of oneself, without pointing back, the stated level is meant.
+    own = guide_advisor.ask("I'm an associate PM right now. What should I get good at?")
+    assert own.citations and all(c.section.startswith("1.") for c in own.citations)

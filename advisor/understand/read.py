@@ -101,8 +101,11 @@ class Reader:
         # responsible for?") is what its asks are about when they name none.
         named = [r for sentence in context for r in roles_in(sentence, self.ladder)]
         previous: tuple[Role, ...] = tuple(named[:1])
+        # "I'm a senior keeper and want to be a master keeper. What does that role involve?":
+        # a role named after the user's own is where they are headed, and "that" points at it.
+        target = named[-1] if named and named[-1] is not state.user else None
         for part in asks_text:
-            ask = self._ask(part, state, previous)
+            ask = self._ask(part, state, previous, target)
             if ask.roles:
                 state.current = _moved(ask, self.ladder)
                 # "what's my next rung and what does it involve?": "it" is the role moved to.
@@ -138,11 +141,19 @@ class Reader:
             read.append(ReadAsk(ask, coverage))
         return Reading(text, read, context, state)
 
-    def _ask(self, text: str, state: ConversationState, previous: tuple[Role, ...]) -> Ask:
+    def _ask(
+        self,
+        text: str,
+        state: ConversationState,
+        previous: tuple[Role, ...],
+        target: Role | None = None,
+    ) -> Ask:
         roles = roles_in(text, self.ladder)
         inherited = False
         if not roles:
-            if first_person(text) and state.user is not None:
+            if target is not None and state.user is not None and _POINTS_BACK.search(text):
+                roles, inherited = [target], True
+            elif first_person(text) and state.user is not None:
                 roles, inherited = [state.user], True
             elif previous:
                 roles, inherited = list(previous), True
@@ -155,6 +166,11 @@ class Reader:
         return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
 
 
+# Words pointing at a role named before ("that role", "for that", "get there").
+_POINTS_BACK = re.compile(
+    r"\b(?:that|there|it|this role|the role|the job|that job|the seat|that seat|that level)\b",
+    re.IGNORECASE,
+)
 _SELF = re.compile(
     r"\b(?:i am|i'm|im|i work as|i've been|i have been|i lead|i run|i own|i manage|"
     r"my (?:title|role|job|level) is|i just (?:became|got))\b",
