@@ -96,7 +96,12 @@ class Answerer:
         if ask.need is Need.SKILLS:
             return self.items(role, PassageKind.SKILL)
         if ask.need is Need.DUTIES:
-            return self.items(role, PassageKind.RESPONSIBILITY)
+            # What the role is, in the guide's opening words for it ("you are responsible for
+            # the entire product organization"), after the one-line answer and before the items.
+            found = self.items(role, PassageKind.RESPONSIBILITY)
+            if not role.responsibilities:
+                return found
+            return _unique([found[0], *self.intro(role, 2), *found[1:]])
         return self.focused(ranked, roles, ask.text)
 
     # -- the needs ------------------------------------------------------------------------------
