@@ -607,3 +607,9 @@ def test_that_role_after_a_stated_level_and_a_goal_is_the_goal(guide_advisor: Ad
     # Asked of oneself, without pointing back, the stated level is meant.
     own = guide_advisor.ask("I'm an associate PM right now. What should I get good at?")
     assert own.citations and all(c.section.startswith("1.") for c in own.citations)
+
+
+def test_one_ask_naming_both_duties_and_skills_gets_both(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("for a lead PM, list duties and skills please")
+    assert "Responsibilities of a Lead Product Manager" in answer.answer
+    assert "Skills to develop as a Lead Product Manager" in answer.answer

@@ -10,7 +10,7 @@ above that?") or is a short follow-up, the role named earlier in the same messag
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from advisor.conversation import Message
 from advisor.ladder import CareerLadder, Role
@@ -139,7 +139,22 @@ class Reader:
             ):
                 continue  # a tag such as "yes or no" adds nothing to ask
             read.append(ReadAsk(ask, coverage))
+            second = self._second_need(ask) if coverage.covered else None
+            if second is not None:
+                read.append(ReadAsk(replace(ask, need=second), coverage))
         return Reading(text, read, context, state)
+
+    def _second_need(self, ask: Ask) -> Need | None:
+        """The other of a role's duties and skills when one ask names both ("the senior role:
+        responsibilities and skills"): each half, read alone, states a different one."""
+        if ask.need not in _ITEM_NEEDS or not ask.roles or ask.claim or ask.presupposes:
+            return None
+        halves = _AND.split(ask.text)
+        if len(halves) != 2:
+            return None
+        needs = {self.understanding.need(h, list(ask.roles)) for h in halves}
+        others = needs & _ITEM_NEEDS - {ask.need}
+        return others.pop() if len(needs) == 2 and others else None
 
     def _ask(
         self,
@@ -166,6 +181,8 @@ class Reader:
         return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
 
 
+_ITEM_NEEDS = frozenset([Need.DUTIES, Need.SKILLS])
+_AND = re.compile(r"\s(?:and|&|\+)\s|\s*,\s*(?:and\s+)?(?=\S+\W*$)", re.IGNORECASE)
 # Words pointing at a role named before ("that role", "for that", "get there").
 _POINTS_BACK = re.compile(
     r"\b(?:that|there|it|this role|the role|the job|that job|the seat|that seat|that level)\b",
