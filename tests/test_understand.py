@@ -613,3 +613,17 @@ def test_one_ask_naming_both_duties_and_skills_gets_both(guide_advisor: Advisor)
     answer = guide_advisor.ask("for a lead PM, list duties and skills please")
     assert "Responsibilities of a Lead Product Manager" in answer.answer
     assert "Skills to develop as a Lead Product Manager" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "senior PM responsibilities as bullets please",
+        "one sentence: what does a VP of product do?",
+    ],
+)
+def test_words_about_the_form_of_the_answer_are_not_its_subject(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused and answer.citations, answer.answer
