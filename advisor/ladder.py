@@ -21,6 +21,11 @@ _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _LINK_WORDS = {"of", "and", "the", "for", "&"}
 # Words that, right after a bare qualifier, show it is a verb or adjective in the sentence
 # ("lead a team", "senior leadership") rather than a role name ("I'm a senior").
+# Words for a field or its career after the job family's name ("the pm ladder").
+_FIELD_AFTER = {
+    "ladder", "career", "careers", "track", "field", "industry", "world", "path",
+    "community", "org", "organisation", "organization", "function", "discipline",
+}  # fmt: skip
 _NOT_A_ROLE_AFTER = {"a", "an", "the", "my", "your", "our", "their", "team", "teams", "people"}
 
 
@@ -95,6 +100,9 @@ class CareerLadder:
             for alias in aliases
         ]
         self._names.sort(key=lambda t: -len(t[0]))
+        # The job family's own name ("product manager", "pm"): before a word for the field
+        # ("the pm ladder", "product manager career") it names the field, not a level.
+        self.family_names: set[str] = set()
 
     @classmethod
     def from_passages(
@@ -123,7 +131,11 @@ class CareerLadder:
             roles.append(role)
         text = normalize(" ".join(p.text for p in passages))
         _add_seniority_names(roles, common, text)
-        return cls(roles)
+        ladder = cls(roles)
+        family = [w for w in common if w not in _LINK_WORDS]
+        if family:
+            ladder.family_names = {" ".join(family), "".join(w[0] for w in family)}
+        return ladder
 
     def __len__(self) -> int:
         return len(self.roles)
@@ -150,7 +162,10 @@ class CareerLadder:
             for m in _alias_pattern(alias).finditer(norm):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                if weak and _next_word(norm, m.end()) in _NOT_A_ROLE_AFTER:
+                after = _next_word(norm, m.end())
+                if weak and after in _NOT_A_ROLE_AFTER:
+                    continue
+                if alias in self.family_names and after in _FIELD_AFTER:
                     continue
                 taken.append((m.start(), m.end()))
                 found.append(RoleMention(role, m.start(), alias))

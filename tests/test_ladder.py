@@ -119,3 +119,37 @@ def test_seniority_words_are_a_class_of_rank_words() -> None:
     # Rank words only: no job family, no level name of any one guide, each in one class.
     assert not words & {"product", "manager", "pm", "engineer", "keeper", "associate"}
     assert sum(len(t.get("words", [])) for t in data.values()) == len(words)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("what does the second rung involve?", 2),
+        ("the first level from the top", 3),
+        ("tell me about the one in the middle", 2),
+        ("where are you two promotions after an apprentice keeper?", 3),
+        ("what sits one level below the top?", 2),
+    ],
+)
+def test_a_level_named_by_its_place_is_found(
+    fictional: CareerLadder, text: str, level: int
+) -> None:
+    from advisor.understand.position import placed_level
+
+    placed = placed_level(text, fictional, None)
+    assert placed is not None and placed.role.level == level
+    # The words naming the place are what a name replaces.
+    assert text[placed.start : placed.end].split()[0] in {"the", "two", "one"}
+
+
+def test_no_place_no_level(fictional: CareerLadder) -> None:
+    from advisor.understand.position import placed_level
+
+    assert placed_level("what does a keeper do first?", fictional, None) is None
+    # Counting past either end names nothing.
+    assert placed_level("three levels above a keeper", fictional, None) is None
+
+
+def test_the_job_family_before_a_word_for_the_field_is_not_a_level(guide: CareerLadder) -> None:
+    assert guide.mentions("the third rung of the PM ladder") == []
+    assert [m.role.level for m in guide.mentions("moving into a PM role")] == [2]

@@ -27,6 +27,7 @@ from advisor.understand.asks import (
 )
 from advisor.understand.meaning import Coverage, Understanding
 from advisor.understand.normalise import Normaliser
+from advisor.understand.position import placed_level
 
 SHORT_FOLLOW_UP = 6  # words: "what about skills?" continues the conversation's role
 
@@ -105,6 +106,11 @@ class Reader:
         # a role named after the user's own is where they are headed, and "that" points at it.
         target = named[-1] if named and named[-1] is not state.user else None
         for part in asks_text:
+            # A level named by its place ("the third rung", "two promotions after X") is
+            # read as that level's name.
+            placed = placed_level(part, self.ladder, state.current)
+            if placed is not None:
+                part = f"{part[: placed.start]}{placed.role.name}{part[placed.end :]}"
             ask = self._ask(part, state, previous, target)
             if ask.roles:
                 state.current = _moved(ask, self.ladder)
