@@ -627,3 +627,15 @@ def test_words_about_the_form_of_the_answer_are_not_its_subject(
 ) -> None:
     answer = guide_advisor.ask(question)
     assert not answer.refused and answer.citations, answer.answer
+
+
+def test_a_paraphrased_need_is_answered_whole_not_focused_on_its_odd_word(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("per the text, what are a senior PM's fundamental responsibilities?")
+    assert answer.answer.startswith("Responsibilities of a Senior Product Manager:"), answer.answer
+
+
+def test_the_job_family_name_is_not_a_topic(guide_advisor: Advisor) -> None:
+    reading = guide_advisor.reader.read("entry-level product folks: which competencies count?")
+    assert "product" not in reading.asks[0].coverage.topic

@@ -164,6 +164,7 @@ class Understanding:
         )
         self.general_vectors: Vectors = _embed(embedder, general, cached)
         self.document = document_words()
+        self.family_words = {w for name in ladder.family_names for w in name.split()}
         self._role_vectors: list[tuple[Role, list[str], Vectors]] | None = None
         self.job_heads = job_heads()
         self.corpus_text = " ".join(
@@ -240,6 +241,8 @@ class Understanding:
             if word in self.document:
                 # A part of the document says where the answer is, not what is asked.
                 continue
+            if word in self.family_words:
+                continue  # the job family's name ("entry-level product roles") names no topic
             framing = {word, word.removesuffix("s")} & self.framing or (
                 stem(word) in self.framing_stems
             )
@@ -379,8 +382,10 @@ class Understanding:
             and self.need_score(text) >= PARAPHRASE_MIN
         ):
             # "what does a VP need to get good at": a close paraphrase of a need the ladder
-            # answers; its odd words are wording, not a subject the guide lacks.
-            return Coverage(True, tuple(topic), tuple(strange), similarity, "paraphrases a need")
+            # answers; its odd words are wording, not a subject the guide lacks, so they are
+            # not the topic the answer is focused on either ("an APM's core duties").
+            known = tuple(w for w in topic if w not in strange)
+            return Coverage(True, known, (), similarity, "paraphrases a need")
         if strange:
             covered = similarity >= self.strange_threshold
             reason = f"topic similarity {similarity:.2f} vs {self.strange_threshold:.2f}"
