@@ -159,6 +159,13 @@ class Answerer:
             )
         for role in (low, high):
             out.append(heading(role.name))
+            # What the level is, in the guide's words ("more autonomy", "entire product lines"):
+            # what most sets two levels apart, beyond their item titles.
+            out += [
+                Statement(line.text, line.passages, bullet=True)
+                for line in self.intro(role, 2)
+                if role.responsibilities or role.skills
+            ]
             for kind in (PassageKind.RESPONSIBILITY, PassageKind.SKILL):
                 line = summary(role, kind)
                 if line is not None:
