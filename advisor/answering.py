@@ -318,7 +318,16 @@ class Advisor:
                 or wants_plan(ask.text)
                 or (first_person(ask.text) and wants_promotion(ask.text))
             )
-            if ask.presupposes or not wanted or asks_amount(ask.text) or not read.coverage.covered:
+            # A claim about others to check ("APMs get promoted straight to senior, right?")
+            # asks for no plan either; "can you plan my move?" is the user's own.
+            claim = ask.claim and not first_person(ask.text)
+            if (
+                ask.presupposes
+                or claim
+                or not wanted
+                or asks_amount(ask.text)
+                or not read.coverage.covered
+            ):
                 # "how long until I'm promoted?" asks for a time, "how do I write a PM resume?"
                 # for something the guide lacks: neither is a plan.
                 continue

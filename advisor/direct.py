@@ -14,7 +14,19 @@ from advisor.ladder import CareerLadder, Role, with_article
 from advisor.lexicon import content_terms, tokens
 from advisor.models import Passage, PassageKind
 from advisor.parsing import split_sentences
-from advisor.understand.asks import BETWEEN, BOTTOM, TOP, Ask, Need, mask_roles
+from advisor.understand.asks import (
+    ABOVE,
+    BELOW,
+    BETWEEN,
+    BOTTOM,
+    STARTS,
+    STRAIGHT,
+    TOP,
+    TOPS,
+    Ask,
+    Need,
+    mask_roles,
+)
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 FOCUSED_PASSAGES = 3
@@ -250,6 +262,9 @@ class Answerer:
         """
         if not ask.roles or len(ask.roles) > 2:
             return None
+        placed = self._order_claim(ask)
+        if placed is not None:
+            return placed
         if ask.need is Need.ORDER and not ask.presupposes:
             return None
         # The claim is about its subject, the role named first ("why do senior PMs mentor
@@ -262,6 +277,50 @@ class Answerer:
         verdict = self._claim_for(ask, ask.roles[1], topic)
         if verdict and verdict[0].is_heading and verdict[0].text.startswith("No"):
             return verdict
+        return None
+
+    def _order_claim(self, ask: Ask) -> list[Statement] | None:
+        """A claim about where levels sit ("principal is a step below senior", "the usual
+        starting point is senior PM", "APMs go straight to senior"), checked against the
+        ladder's order. None when the ask claims no order."""
+        roles = self.ladder.roles
+        if len(ask.roles) == 2:
+            first, second = ask.roles
+            low, high = sorted(ask.roles, key=lambda r: r.level)
+            inside = [r for r in roles if low.level < r.level < high.level]
+            if STRAIGHT.search(ask.text):
+                if not inside:
+                    return [heading("Yes."), *self.intro(high, 2)]
+                names = " and ".join(r.name for r in inside)
+                return [
+                    heading(f"No: between {low.name} and {high.name} comes {names}."),
+                    *(line for r in inside for line in self.intro(r, 2)),
+                ]
+            below, above = bool(BELOW.search(ask.text)), bool(ABOVE.search(ask.text))
+            if below == above:
+                return None
+            # "A is below B": the first named is claimed lower ("above": higher).
+            holds = (first.level < second.level) == below
+            if holds:
+                # True: the claim's subject in the guide's words ("typically under the
+                # guidance of more senior PMs").
+                lead = [] if ask.presupposes else [heading("Yes.")]
+                return [*lead, *self.intro(first, 2)]
+            return [
+                heading(f"No: the guide puts {high.name} above {low.name}."),
+                *self.intro(high, 2),
+            ]
+        if len(ask.roles) == 1:
+            role = ask.roles[0]
+            for end, pattern, word in ((roles[0], STARTS, "starts"), (roles[-1], TOPS, "ends")):
+                if not pattern.search(ask.text):
+                    continue
+                if role is end:
+                    return None  # true: answered as the question it is
+                return [
+                    heading(f"No: the ladder {word} at {end.name}, not {role.name}."),
+                    *self.intro(end, 2),
+                ]
         return None
 
     def document_claim(

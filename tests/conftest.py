@@ -105,8 +105,14 @@ def use_index(monkeypatch: pytest.MonkeyPatch, guide_settings: Settings) -> None
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of `advisor ARGV...` run in-process."""
+    import gc
+
     from advisor.cli import main
 
+    # Sockets left by earlier tests' servers are reported on stderr when collected
+    # ("Exception ignored in: <socket ...>"); collect them now, before the run is captured.
+    gc.collect()
+    capsys.readouterr()
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err

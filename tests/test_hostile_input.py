@@ -21,7 +21,7 @@ from tests.conftest import run_cli as _run
 
 def _usage_error(code: int, err: str) -> None:
     assert code == 2
-    assert err.startswith("error: ") and "\nhint: " in err
+    assert err.startswith("error: ") and "\nhint: " in err, err
     assert "internal error" not in err and "Traceback" not in err
 
 

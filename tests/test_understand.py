@@ -639,3 +639,23 @@ def test_a_paraphrased_need_is_answered_whole_not_focused_on_its_odd_word(
 def test_the_job_family_name_is_not_a_topic(guide_advisor: Advisor) -> None:
     reading = guide_advisor.reader.read("entry-level product folks: which competencies count?")
     assert "product" not in reading.asks[0].coverage.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [
+        ("the VP of product sits a rung below the lead PM, so why aim for it?",
+         "**No: the guide puts VP of Product / Chief Product Officer above Lead"),
+        ("how come the entry point of the ladder is the senior PM?",
+         "**No: the ladder starts at Associate Product Manager, not Senior"),
+        ("PMs jump directly to VP of product, correct?",
+         "**No: between Product Manager and VP of Product / Chief Product Officer comes Senior"),
+        ("is a senior PM above an associate PM?", "**Yes."),
+    ],
+)  # fmt: skip
+def test_a_claim_about_where_levels_sit_is_checked_against_the_ladder(
+    guide_advisor: Advisor, question: str, first: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.answer.startswith(first), answer.answer
+    assert answer.citations

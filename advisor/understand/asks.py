@@ -38,6 +38,30 @@ _PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that lev
                       r"that one|this one|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
 _NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 _CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
+# Claims about where levels sit: two levels side by side, one below or above another, a level
+# at either end of the ladder.
+STRAIGHT = re.compile(r"\b(?:straight|directly|right)\s+(?:to|into|up to)\b|\bskip\w*\b|"
+                       r"\bno (?:level|step|role|rung)s? (?:in )?between\b|"
+                       r"\bnothing (?:in )?between\b", re.IGNORECASE)  # fmt: skip
+# Rank words only: "under" and "after" are as often about people and time as about rank.
+BELOW = re.compile(r"\b(?:below|beneath|lower than|junior to|outranked by)\b", re.IGNORECASE)
+ABOVE = re.compile(r"\b(?:above|higher than|senior to|outranks?)\b", re.IGNORECASE)
+_RANKED = r"(?:step|rung|level|role|job|position|tier|spot)"
+_WHOLE = r"(?:ladder|career|path|hierarchy|tree|track)"
+STARTS = re.compile(rf"\b(?:(?:starting|entry|start)\s+(?:point|{_RANKED})|"
+                    rf"(?:first|bottom|lowest)\s+{_RANKED}|"
+                    rf"(?:bottom|start) of the {_WHOLE})\b", re.IGNORECASE)  # fmt: skip
+TOPS = re.compile(rf"\b(?:(?:top|highest|last|final)\s+{_RANKED}|top of the {_WHOLE})\b",
+                  re.IGNORECASE)  # fmt: skip
+
+
+def claims_order(text: str, roles: int) -> bool:
+    """Whether a claim about `roles` named levels is about where they sit on the ladder."""
+    if roles == 2:
+        return bool(STRAIGHT.search(text)) or bool(BELOW.search(text)) != bool(ABOVE.search(text))
+    return roles == 1 and bool(STARTS.search(text) or TOPS.search(text))
+
+
 # "which level sits between X and Y": the levels strictly between two named ones.
 # A difference between two levels ("what's the difference between X and Y") is a comparison.
 BETWEEN = re.compile(
@@ -47,6 +71,8 @@ BETWEEN = re.compile(
 )
 TOP = re.compile(r"\b(?:top|highest|ultimate|last|final|most senior|peak)\b", re.IGNORECASE)
 BOTTOM = re.compile(r"\b(?:bottom|lowest|first|entry|start|starting|beginning)\b", re.IGNORECASE)
+# A claim stated, then asked about: "X is a step below Y, so why would anyone go for it?"
+_THEN_WHY = re.compile(r"\w.*,\s*(?:so|then|and)\s+(?:why|how come)\b", re.IGNORECASE)
 # Openings that take a claim for granted: "why do X ...", "since X ...", "the guide says X ...".
 _WHY = re.compile(
     r"^\W*(?:why|how come|since|given that|seeing as|because|the (?:guide|text|article) says|"
@@ -136,7 +162,7 @@ def claim_shape(text: str) -> tuple[bool, bool, bool]:
     """(claim, presupposes, negated) from the ask's form."""
     tagged = bool(_TAG.search(text)) and not text.lower().startswith(("what", "which", "who"))
     claim = tagged or bool(_CLAIM_START.match(text))
-    presupposes = bool(_WHY.match(text))
+    presupposes = bool(_WHY.match(text) or _THEN_WHY.search(text))
     body = _TAG.sub("", text)
     negated = bool(_NEGATED.search(body)) and (claim or presupposes)
     return claim, presupposes, negated

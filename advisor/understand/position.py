@@ -58,7 +58,9 @@ def placed_level(text: str, ladder: CareerLadder, base: Role | None) -> Placed |
     if found and len(roles) % 2 == 1:
         return Placed(roles[len(roles) // 2], found.start(), found.end())
     found = _COUNT.search(text)
-    if found:
+    if found and not ladder.mentions(text[: found.start()]):
+        # (With a level named before it, "principal is a step below senior" is a claim about
+        # that level, not a name for another.)
         rest = text[found.end() :]
         lead = len(rest) - len(rest.lstrip())
         end_word = _END.match(rest)

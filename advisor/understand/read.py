@@ -20,6 +20,7 @@ from advisor.understand.asks import (
     Ask,
     Need,
     claim_shape,
+    claims_order,
     first_person,
     refers_back,
     roles_in,
@@ -123,8 +124,12 @@ class Reader:
                     state.current = self.ladder.roles[-1]
                 elif BOTTOM.search(part) and not TOP.search(part):
                     state.current = self.ladder.roles[0]
+            ordered = (ask.claim or ask.presupposes) and claims_order(part, len(ask.roles))
             coverage = (
-                self.understanding.coverage(
+                # A claim about where levels sit is answered from the ladder's order itself.
+                Coverage(True, (), (), 1.0, "a claim about where levels sit")
+                if judge and ordered
+                else self.understanding.coverage(
                     part,
                     list(ask.roles),
                     ask.need,
