@@ -659,3 +659,17 @@ def test_a_claim_about_where_levels_sit_is_checked_against_the_ladder(
     answer = guide_advisor.ask(question)
     assert answer.answer.startswith(first), answer.answer
     assert answer.citations
+
+
+def test_the_same_need_asked_of_another_role_in_a_follow_up(guide_advisor: Advisor) -> None:
+    history = parse_history(
+        [
+            {"role": "user", "content": "which abilities should an APM grow?"},
+            {"role": "assistant", "content": "Communication, analytical abilities."},
+        ]
+    )
+    answer = guide_advisor.ask("and how does that change for a lead PM?", history)
+    assert answer.answer.startswith("Skills to develop as a Lead Product Manager"), answer.answer
+    # A need the follow-up names itself is the one answered.
+    own = guide_advisor.ask("and what about the duties of a lead PM?", history)
+    assert own.answer.startswith("Responsibilities of a Lead Product Manager"), own.answer

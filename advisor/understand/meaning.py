@@ -182,6 +182,14 @@ class Understanding:
         vector = self.embedder.embed([mask_roles(text, self.ladder)])[0]
         return float(np.max(self.need_vectors @ vector)) if len(self.need_vectors) else 0.0
 
+    def stated_item_need(self, text: str) -> Need | None:
+        """Duties or skills when the ask's own words ask for one ("what about skills?")."""
+        vector = self.embedder.embed([mask_roles(text, self.ladder)])[0]
+        sims = self.need_vectors @ vector
+        best = int(np.argmax(sims))
+        need = self.need_labels[best]
+        return need if sims[best] >= NEED_MIN and need in (Need.DUTIES, Need.SKILLS) else None
+
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
         masked = mask_roles(text, self.ladder)

@@ -39,6 +39,7 @@ class ConversationState:
 
     current: Role | None = None
     user: Role | None = None
+    need: Need | None = None  # the last of a role's duties or skills asked for
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Reader:
     def _read(self, question: str, before: ConversationState, judge: bool = True) -> Reading:
         text = self.normaliser.normalise(question)
         asks_text, context = split_message(text)
-        state = ConversationState(before.current, before.user)
+        state = ConversationState(before.current, before.user, before.need)
         statements = [*context, *(a for a in asks_text if not a.rstrip().endswith("?"))]
         for sentence in statements:
             if first_person(sentence) and _states_self(sentence):
@@ -113,6 +114,8 @@ class Reader:
             if placed is not None:
                 part = f"{part[: placed.start]}{placed.role.name}{part[placed.end :]}"
             ask = self._ask(part, state, previous, target)
+            if ask.need in _ITEM_NEEDS:
+                state.need = ask.need
             if ask.roles:
                 state.current = _moved(ask, self.ladder)
                 # "what's my next rung and what does it involve?": "it" is the role moved to.
@@ -188,12 +191,29 @@ class Reader:
             ):
                 roles, inherited = [state.current], True
         need = self.understanding.need(text, roles)
+        if (
+            len(roles) == 1
+            and state.need is not None
+            and need in (*_ITEM_NEEDS, Need.TOPIC)
+            and _SAME_FOR.search(text)
+            and self.understanding.stated_item_need(text) is None
+        ):
+            # "What skills does a keeper need?" then "how's that different for masters?":
+            # the same thing asked of another role.
+            need = state.need
         claim, presupposes, negated = claim_shape(text)
         return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
 
 
 _ITEM_NEEDS = frozenset([Need.DUTIES, Need.SKILLS])
 _AND = re.compile(r"\s(?:and|&|\+)\s|\s*,\s*(?:and\s+)?(?=\S+\W*$)", re.IGNORECASE)
+# The same thing asked again of another role: "what about X?", "and for X?", "how's that
+# different for X?".
+_SAME_FOR = re.compile(
+    r"\b(?:what about|how about|and for|same for|same thing for|(?:that|it) (?:different|change|"
+    r"compare|differ)\w*|different for)\b",
+    re.IGNORECASE,
+)
 # Words pointing at a role named before ("that role", "for that", "get there").
 _POINTS_BACK = re.compile(
     r"\b(?:that|there|it|this role|the role|the job|that job|the seat|that seat|that level)\b",
