@@ -673,3 +673,8 @@ def test_the_same_need_asked_of_another_role_in_a_follow_up(guide_advisor: Advis
     # A need the follow-up names itself is the one answered.
     own = guide_advisor.ask("and what about the duties of a lead PM?", history)
     assert own.answer.startswith("Responsibilities of a Lead Product Manager"), own.answer
+
+
+def test_an_aside_between_commas_does_not_hide_the_need(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("Name, exactly as the page puts them, the skills listed for VPs.")
+    assert answer.answer.startswith("Skills to develop as a VP of Product"), answer.answer

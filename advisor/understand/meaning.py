@@ -192,6 +192,15 @@ class Understanding:
 
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
+        found = self._need(text, roles)
+        bare = _ASIDE.sub(" ", text)
+        if found is Need.TOPIC and bare != text:
+            # An aside between commas ("List, in the order they appear, the skills ...") says
+            # how to answer; without it the need may show.
+            return self._need(bare, roles)
+        return found
+
+    def _need(self, text: str, roles: list[Role]) -> Need:
         masked = mask_roles(text, self.ladder)
         vector = self.embedder.embed([masked])[0]
         sims = self.need_vectors @ vector
@@ -520,6 +529,7 @@ _AMOUNT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
 _PART_AT = re.compile(r"\b(?:paragraph|chapter|section|part|bit|line|lines)s?\b", re.IGNORECASE)
 _FIRST = re.compile(r"\b(?:first|opening|initial|top)\b", re.IGNORECASE)
 _LAST = re.compile(r"\b(?:last|final|closing|bottom)\b", re.IGNORECASE)
+_ASIDE = re.compile(r",[^,]{3,40},")
 _HYPHENATED = re.compile(r"\b[A-Za-z]+-[A-Za-z]+\b")
 _ORDERING = re.compile(r"\b(?:order|sequence|all (?:the )?(?:levels|roles))\b",
                        re.IGNORECASE)  # fmt: skip
