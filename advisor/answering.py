@@ -5,6 +5,7 @@
 text is provisional: the final answer replaces it (the CLI and the UI both do so).
 """
 
+import re
 import time
 from collections.abc import Generator, Sequence
 from contextlib import closing
@@ -40,6 +41,8 @@ from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, not_covered, refusal_text
+
+_PLAN_NAMED = re.compile(r"\b(?:plan|roadmap|map out)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -318,9 +321,10 @@ class Advisor:
                 or wants_plan(ask.text)
                 or (first_person(ask.text) and wants_promotion(ask.text))
             )
-            # A claim about others to check ("APMs get promoted straight to senior, right?")
-            # asks for no plan either; "can you plan my move?" is the user's own.
-            claim = ask.claim and not first_person(ask.text)
+            # A yes/no question ("APMs get promoted straight to senior, right?", "am I too old
+            # to start as an APM?") asks for no plan either, unless it asks for one by name
+            # ("can you plan my move?").
+            claim = ask.claim and not _PLAN_NAMED.search(ask.text)
             if (
                 ask.presupposes
                 or claim

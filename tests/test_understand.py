@@ -678,3 +678,23 @@ def test_the_same_need_asked_of_another_role_in_a_follow_up(guide_advisor: Advis
 def test_an_aside_between_commas_does_not_hide_the_need(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("Name, exactly as the page puts them, the skills listed for VPs.")
     assert answer.answer.startswith("Skills to develop as a VP of Product"), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "at 55, am I too late to begin as an associate PM?",
+        "Two offers on the table: startup or bank. Which should I pick if I want to become a "
+        "VP of product one day?",
+    ],
+)
+def test_advice_about_ones_own_move_the_guide_lacks_is_no_plan(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused and answer.plan is None, answer.answer
+
+
+def test_a_plan_asked_for_by_name_in_a_yes_no_question_is_planned(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("I'm an APM. Can you plan my move to PM?")
+    assert answer.plan is not None

@@ -16,7 +16,7 @@ from advisor.ladder import CareerLadder, Role
 # they start a second one ("..., and what do they earn?").
 # A question word may carry "is" without its apostrophe, as typed in chat ("whats", "hows").
 _WH = r"(?:what|which|who|whom|whose|when|where|why|how)(?:'?s)?"
-_AUX = r"do|does|did|is|are|was|were|can|could|should|would|will|must|may|might|have|has"
+_AUX = r"do|does|did|am|is|are|was|were|can|could|should|would|will|must|may|might|have|has"
 _REQUEST = (
     r"tell|explain|list|name|describe|outline|summari[sz]e|walk|show|give|help|compare|"
     r"enumerate|define|clarify|plan|break|spell|recap"

@@ -429,7 +429,9 @@ class Understanding:
         if not strange:
             return topic, strange
         about_text = document or self.names_document_part(text)
-        anchored = (roles and need is not Need.TOPIC) or about_text
+        # A need the ladder answers for a role anchors the ask; a plan is about a move, and
+        # "am I too old to start as X?" asks about the odd word, not the move.
+        anchored = (roles and need not in (Need.TOPIC, Need.PLAN)) or about_text
         # Beside other topic words only, a describing word may be the subject itself ("can I
         # stay fully remote?"): only verbs are set aside there.
         wording = set(wording_words(text, strange, verbs_only=not anchored, about_text=about_text))
