@@ -262,3 +262,15 @@ def test_prompt_shows_each_role_once_and_no_dangling_lead_in() -> None:
     # Numbered in the order shown, grouped under their role.
     assert context.index("[1] Rigging") < context.index("[2] An Able") < context.index("Deckhand:")
     assert "[3] Swabbing" in context
+
+
+def test_a_corrected_premise_is_not_handed_to_the_model(guide_settings: Settings) -> None:
+    # A small model asked to phrase a correction restates the premise it corrects.
+    advisor, model = _advisor(
+        guide_settings, "Associate PMs are in charge of the board relationship [1]."
+    )
+    answer = advisor.ask("how come associate PMs are in charge of the board relationship?")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith(("**No", "**The guide doesn't say")), answer.answer
+    assert "in charge of the board relationship" not in answer.answer
+    assert model.prompts == [] and answer.grounding == "extractive"
