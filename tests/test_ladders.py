@@ -254,3 +254,26 @@ def test_many_ladders_refuse_after_the_nearest_cover_nothing(
     assert answer.refused
     # The nearest ladder covers none of it: refused by that ladder, its reading reused.
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize(
+    "question", ["who cleans the great lens?", "What does a Senior PM do?", "hive inspection"]
+)
+def test_the_search_within_a_ladder_is_a_scan_of_its_documents_in_order(
+    multi: Advisor, question: str
+) -> None:
+    retriever = multi.retriever
+    vector = retriever.embedder.embed([question])[0]
+    for scope in multi.scopes:
+        assert scope.sources is not None
+        scan = sorted(
+            (
+                (float(retriever.vectors[p.id] @ vector), -i, p.id)
+                for i, p in enumerate(retriever.passages.values())
+                if p.source in scope.sources
+            ),
+            reverse=True,
+        )
+        found = retriever.nearest(vector, 7, scope.sources)
+        assert [pid for pid, _ in found] == [pid for _, _, pid in scan[:7]]
+        assert [s for _, s in found] == pytest.approx([s for s, _, _ in scan[:7]], abs=1e-6)
