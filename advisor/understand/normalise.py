@@ -70,6 +70,14 @@ class Normaliser:
         # Two-word phrases of the corpus and its role names ("principal pm"): evidence that a
         # real word typed in their place was a slip ("principle pm").
         self.phrases = {p.lower() for p in phrases}
+        # Each phrase filed under both its words: the word that completes one beside a given
+        # neighbour is looked up, not searched for among every ladder's phrases.
+        self._before: dict[str, set[str]] = {}  # next word -> words that precede it
+        self._after: dict[str, set[str]] = {}  # previous word -> words that follow it
+        for phrase in self.phrases:
+            a, _, b = phrase.partition(" ")
+            self._before.setdefault(b, set()).add(a)
+            self._after.setdefault(a, set()).add(b)
         self._speller: SymSpell | None = None
 
     def _spell(self) -> SymSpell:
@@ -146,13 +154,7 @@ class Normaliser:
         # The ladder words that would complete a phrase with a neighbour: a handful, so each
         # is measured directly, allowing one more edit than the speller's dictionary lookup
         # (a dropped and a swapped letter: "princple").
-        fits = {
-            w
-            for phrase in self.phrases
-            for a, b in [phrase.split(" ", 1)]
-            for w in ([a] if b == nxt else []) + ([b] if a == prev else [])
-            if w != lower and w in self.protected
-        }
+        fits = {w for w in self.completions(prev, nxt) if w != lower and w in self.protected}
         limit = 3 if len(lower) >= 8 else 2 if len(lower) >= 5 else 1
         scored = [(_distance(lower, w, limit), w) for w in sorted(fits)]
         near = [(d, w) for d, w in scored if 0 <= d <= limit]
@@ -161,6 +163,10 @@ class Normaliser:
         best = min(d for d, _ in near)
         closest = [w for d, w in near if d == best]
         return closest[0] if len(closest) == 1 else None
+
+    def completions(self, prev: str, nxt: str) -> set[str]:
+        """The words that make a phrase with the word before or the word after them."""
+        return self._before.get(nxt, set()) | self._after.get(prev, set())
 
     def _unclipped(self, lower: str) -> str | None:
         """A clipped form of a corpus word ("execs" -> "executives"), when only one fits."""
