@@ -11,7 +11,7 @@ ladders (role names and abbreviations included) are never changed.
 import re
 import tomllib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
@@ -21,6 +21,7 @@ from advisor.textclean import clean_text
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
+RECENT_TEXTS = 256  # texts whose normal form is remembered
 # A word, or a chat shorthand written with a slash ("w/", "w/o"), which the file spells without.
 _WORD = re.compile(r"[A-Za-z]/[A-Za-z](?![A-Za-z])|[A-Za-z]/(?![A-Za-z])|[A-Za-z][A-Za-z']*")
 _AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
@@ -79,6 +80,9 @@ class Normaliser:
             self._before.setdefault(b, set()).add(a)
             self._after.setdefault(a, set()).add(b)
         self._speller: SymSpell | None = None
+        # A message is normalised to choose its ladder, again by each ladder read for it, and
+        # each earlier turn again at every later one: the same text always gives the same result.
+        self._recent = lru_cache(maxsize=RECENT_TEXTS)(self._normalise)
 
     def _spell(self) -> SymSpell:
         # Built on the first word that needs it: most questions are spelled right.
@@ -98,6 +102,9 @@ class Normaliser:
 
     def normalise(self, text: str) -> str:
         """The text with shorthand expanded and misspellings corrected; case kept elsewhere."""
+        return self._recent(text)
+
+    def _normalise(self, text: str) -> str:
         # "responsibility-wise", "pay-wise": the English suffix means "as to <word>", so the
         # word is what is asked about.
         text = _AS_TO.sub(r"\1", clean_text(text))
