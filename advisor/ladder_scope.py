@@ -138,7 +138,10 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose roles the text names by a name only that ladder uses (not a bare "senior",
     which several ladders share), longest name first."""
-    index = _scope_index(tuple(scopes))
+    return _named(_scope_index(tuple(scopes)), text)
+
+
+def _named(index: "_ScopeIndex", text: str) -> list[LadderScope]:
     norm = normalize(text)
     # Only a ladder with a name of its own in the text can be named: the others are not
     # matched at all. A name starts where a word does (as Ladder.mentions requires), so the
@@ -230,25 +233,26 @@ def choose_scope(
     documents of the passages nearest a question, best first, to bound a large corpus."""
     if len(scopes) == 1:
         return ScopeChoice(scopes[0])
+    index = _scope_index(tuple(scopes))  # looked up once per question: hashing them is not free
     text = scopes[0].normaliser.normalise(question)
-    named = named_scopes(scopes, text)
+    named = _named(index, text)
     if named:
         return ScopeChoice(named[0])
     for message in reversed(history):
         if message.role != "user":
             continue
-        earlier = named_scopes(scopes, scopes[0].normaliser.normalise(message.content))
+        earlier = _named(index, scopes[0].normaliser.normalise(message.content))
         if earlier:
             return ScopeChoice(earlier[0])
     if selected is not None:
         return ScopeChoice(selected)
-    worded = worded_scopes(scopes, text)
+    worded = _worded(index, text)
     if len(worded) == 1:
         return ScopeChoice(worded[0])
     candidates = list(scopes)
     bounded = nearest is not None and len(scopes) > READ_AT_MOST
     if nearest is not None and bounded:
-        by_source = _scope_index(tuple(scopes)).by_source
+        by_source = index.by_source
         ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
         candidates = ranked[:READ_AT_MOST] or candidates[:1]
     readings: dict[int, Reading] = {}
@@ -288,7 +292,10 @@ def choose_scope(
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
     other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
-    index = _scope_index(tuple(scopes))
+    return _worded(_scope_index(tuple(scopes)), text)
+
+
+def _worded(index: "_ScopeIndex", text: str) -> list[LadderScope]:
     said = set(re.findall(r"[a-z]+", normalize(text)))
     found = {id(s): s for w in said if (s := index.own_words.get(w)) is not None}
     return sorted(found.values(), key=lambda s: index.position[id(s)])
