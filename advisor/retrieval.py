@@ -94,6 +94,14 @@ class HybridRetriever:
             return None
         return sorted(i for source in sources for i in self._by_source.get(source, []))
 
+    def general(self, sources: frozenset[str] | None = None) -> list[Passage]:
+        """The passages outside any level (a document's introduction and conclusion) of the
+        given documents (None: all), in corpus order: found by document, not by a scan of
+        every passage of the corpus."""
+        positions = range(len(self._ids)) if sources is None else self._positions(sources) or []
+        passages = [self.passages[self._ids[i]] for i in positions]
+        return [p for p in passages if p.level is None]
+
     def expand(self, question: str, ladder: CareerLadder | None = None) -> str:
         """Append the full names of roles the question names by alias ('APM' -> its heading)."""
         roles = {m.role.level: m.role for m in (ladder or self.ladder).mentions(question)}
