@@ -111,6 +111,10 @@ class ScopeChoice:
 
 def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
     """The scope a user-typed ladder name denotes (its name or file, case-insensitive)."""
+    # A name picked in the browser comes with every question: looked up, not scanned for.
+    found = _scope_index(tuple(scopes)).by_name.get(normalize(name))
+    if found is not None:
+        return found
     ladder = find_ladder([s.ladder for s in scopes], name)
     return next(s for s in scopes if s.ladder is ladder)
 
@@ -120,19 +124,21 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
     file contains it (case-insensitive)."""
     wanted = normalize(name)
 
-    def names(ladder: CareerLadder) -> tuple[str, str]:
-        return normalize(ladder.name or ladder.source), normalize(ladder.source)
-
     for ladder in ladders:
-        if wanted in names(ladder):
+        if wanted in _names(ladder):
             return ladder
-    matches = [lad for lad in ladders if any(wanted in n for n in names(lad))]
+    matches = [lad for lad in ladders if any(wanted in n for n in _names(lad))]
     if len(matches) == 1:
         return matches[0]
     listed = "; ".join(lad.name or lad.source for lad in ladders)
     raise UnknownLadderError(
         f"'{name}' is not one of the loaded ladders.", f"Loaded ladders: {listed}."
     )
+
+
+def _names(ladder: CareerLadder) -> tuple[str, str]:
+    """The names a user may type for a ladder: its name (else its file), and its file."""
+    return normalize(ladder.name or ladder.source), normalize(ladder.source)
 
 
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
@@ -176,6 +182,7 @@ class _ScopeIndex:
 
     position: dict[int, int]  # id(scope) -> its place among the loaded ladders
     by_source: dict[str, LadderScope]
+    by_name: dict[str, LadderScope]  # a ladder's name or file, normalised -> the first so named
     counts: dict[str, int]  # role name -> how many ladders use it (weak names too)
     unique: dict[str, LadderScope]  # a role name only one ladder uses (not weak) -> that one
     name_sizes: tuple[int, ...]  # the lengths those names have
@@ -196,9 +203,14 @@ def _scope_index(scopes: tuple[LadderScope, ...]) -> _ScopeIndex:
         if alias and counts[alias] == 1
     }
     words = Counter(w for s in scopes for w in s.name_words)
+    by_name: dict[str, LadderScope] = {}
+    for scope in scopes:
+        for name in _names(scope.ladder):
+            by_name.setdefault(name, scope)
     return _ScopeIndex(
         position={id(s): i for i, s in enumerate(scopes)},
         by_source={s.ladder.source: s for s in scopes},
+        by_name=by_name,
         counts=counts,
         unique=unique,
         name_sizes=tuple(sorted({len(a) for a in unique})),

@@ -2,8 +2,18 @@
 
 from collections import Counter
 
+import pytest
+
 from advisor.ladder import CareerLadder, Role
-from advisor.ladder_scope import LadderScope, ScopeParts, named_scopes, worded_scopes
+from advisor.ladder_scope import (
+    LadderScope,
+    ScopeParts,
+    UnknownLadderError,
+    find_ladder,
+    find_scope,
+    named_scopes,
+    worded_scopes,
+)
 from advisor.understand.normalise import Normaliser
 
 TRADES = ["keeper", "warden", "pilot", "ranger"]
@@ -81,3 +91,14 @@ def test_the_ladders_a_message_names_are_those_a_scan_of_every_ladder_finds() ->
     assert len(named_scopes(scopes, TEXTS[1])) == 2
     assert named_scopes(scopes, TEXTS[3]) == [] and named_scopes(scopes, TEXTS[-1]) == []
     assert [s.ladder.source for s in worded_scopes(scopes, TEXTS[-2])] == ["warden-9.md"]
+
+
+def test_a_ladder_picked_by_name_or_file_is_the_one_a_scan_finds() -> None:
+    scopes = _scopes(40)
+    ladders = [s.ladder for s in scopes]
+    # Names several ladders share ("keeper ladder  0" and the like) pick the first, as a scan.
+    typed = [n for s in scopes for n in (s.ladder.name, s.ladder.source.upper())]
+    for name in [*typed, "warden-13", "lighthouse 9"]:
+        assert find_scope(scopes, name).ladder is find_ladder(ladders, name), name
+    with pytest.raises(UnknownLadderError):
+        find_scope(scopes, "keeper")  # in several ladders' names, none of them exactly
