@@ -281,11 +281,7 @@ class Advisor:
         if read.coverage.about_document or (not read.ask.roles and not read.coverage.topic):
             # About the guide itself ("what is it about?", "how does it end?"): its passages
             # outside any level, the introduction and conclusion.
-            general = [
-                p
-                for p in self.retriever.passages.values()
-                if p.level is None and (scope.sources is None or p.source in scope.sources)
-            ]
+            general = self.retriever.general(scope.sources)
             # "according to the opening" / "the closing bit": the general passages of the
             # ladder's own document before its first level, or after its last.
             end = scope.reader.understanding.document_end(message or read.ask.text)

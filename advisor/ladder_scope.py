@@ -111,6 +111,10 @@ class ScopeChoice:
 
 def find_scope(scopes: Sequence[LadderScope], name: str) -> LadderScope:
     """The scope a user-typed ladder name denotes (its name or file, case-insensitive)."""
+    # A name picked in the browser comes with every question: looked up, not scanned for.
+    found = _scope_index(tuple(scopes)).by_name.get(normalize(name))
+    if found is not None:
+        return found
     ladder = find_ladder([s.ladder for s in scopes], name)
     return next(s for s in scopes if s.ladder is ladder)
 
@@ -120,13 +124,10 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
     file contains it (case-insensitive)."""
     wanted = normalize(name)
 
-    def names(ladder: CareerLadder) -> tuple[str, str]:
-        return normalize(ladder.name or ladder.source), normalize(ladder.source)
-
     for ladder in ladders:
-        if wanted in names(ladder):
+        if wanted in _names(ladder):
             return ladder
-    matches = [lad for lad in ladders if any(wanted in n for n in names(lad))]
+    matches = [lad for lad in ladders if any(wanted in n for n in _names(lad))]
     if len(matches) == 1:
         return matches[0]
     listed = "; ".join(lad.name or lad.source for lad in ladders)
@@ -135,31 +136,35 @@ def find_ladder(ladders: Sequence[CareerLadder], name: str) -> CareerLadder:
     )
 
 
+def _names(ladder: CareerLadder) -> tuple[str, str]:
+    """The names a user may type for a ladder: its name (else its file), and its file."""
+    return normalize(ladder.name or ladder.source), normalize(ladder.source)
+
+
 def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose roles the text names by a name only that ladder uses (not a bare "senior",
     which several ladders share), longest name first."""
-    counts, unique = _alias_index(tuple(scopes))
+    return _named(_scope_index(tuple(scopes)), text)
+
+
+def _named(index: "_ScopeIndex", text: str) -> list[LadderScope]:
     norm = normalize(text)
     # Only a ladder with a name of its own in the text can be named: the others are not
-    # matched at all. A name starts where a word does (as Ladder.mentions requires), so only
-    # the names beginning with the letters at each word start of the text are tried, not
-    # every name of every ladder (most of a question's time at a thousand ladders).
+    # matched at all. A name starts where a word does (as Ladder.mentions requires), so the
+    # text's pieces from each word start, one per length a name has, are looked up by key:
+    # not every name of every ladder tried (most of a question's time at a thousand ladders).
     named = {
         id(scope): scope
         for start in _word_starts(norm)
-        # A one-letter name is filed under its letter alone.
-        for key in {norm[start : start + _KEY], norm[start : start + 1]}
-        for alias, scope in unique.get(key, ())
-        if norm.startswith(alias, start)
+        for size in index.name_sizes
+        if (scope := index.unique.get(norm[start : start + size])) is not None
     }
     found: list[tuple[int, LadderScope]] = []
-    for scope in scopes:
-        if id(scope) not in named:
-            continue
+    for scope in sorted(named.values(), key=lambda s: index.position[id(s)]):
         spans = [
             len(m.alias)
             for m in scope.ladder.mentions(text)
-            if m.alias not in m.role.weak_aliases and counts.get(m.alias, 0) == 1
+            if m.alias not in m.role.weak_aliases and index.counts.get(m.alias, 0) == 1
         ]
         if spans:
             found.append((max(spans), scope))
@@ -167,29 +172,50 @@ def named_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     return [s for _, s in found]
 
 
-_KEY = 2  # letters a name is filed under (all of a one-letter name)
-
-
 def _word_starts(norm: str) -> list[int]:
     return [i for i, c in enumerate(norm) if c.isalnum() and (i == 0 or not norm[i - 1].isalnum())]
 
 
+@dataclass(frozen=True)
+class _ScopeIndex:
+    """Lookups over one set of loaded ladders, so a question costs no scan of them all."""
+
+    position: dict[int, int]  # id(scope) -> its place among the loaded ladders
+    by_source: dict[str, LadderScope]
+    by_name: dict[str, LadderScope]  # a ladder's name or file, normalised -> the first so named
+    counts: dict[str, int]  # role name -> how many ladders use it (weak names too)
+    unique: dict[str, LadderScope]  # a role name only one ladder uses (not weak) -> that one
+    name_sizes: tuple[int, ...]  # the lengths those names have
+    own_words: dict[str, LadderScope]  # a name word only one ladder's names use -> that one
+
+
 @lru_cache(maxsize=4)
-def _alias_index(
-    scopes: tuple[LadderScope, ...],
-) -> tuple[dict[str, int], dict[str, list[tuple[str, LadderScope]]]]:
-    """How many ladders use each role name, and the names only one ladder uses (not weak),
-    with that ladder, filed by their first letters: computed once per set of loaded ladders."""
+def _scope_index(scopes: tuple[LadderScope, ...]) -> _ScopeIndex:
+    """Computed once per set of loaded ladders."""
     counts: dict[str, int] = {}
     for scope in scopes:
         for alias in {a for r in scope.ladder.roles for a in [*r.aliases, *r.weak_aliases]}:
             counts[alias] = counts.get(alias, 0) + 1
-    unique: dict[str, list[tuple[str, LadderScope]]] = {}
+    unique = {
+        alias: scope
+        for scope in scopes
+        for alias in {a for r in scope.ladder.roles for a in r.aliases}
+        if alias and counts[alias] == 1
+    }
+    words = Counter(w for s in scopes for w in s.name_words)
+    by_name: dict[str, LadderScope] = {}
     for scope in scopes:
-        for alias in sorted({a for r in scope.ladder.roles for a in r.aliases}):
-            if counts[alias] == 1:
-                unique.setdefault(alias[:_KEY], []).append((alias, scope))
-    return counts, unique
+        for name in _names(scope.ladder):
+            by_name.setdefault(name, scope)
+    return _ScopeIndex(
+        position={id(s): i for i, s in enumerate(scopes)},
+        by_source={s.ladder.source: s for s in scopes},
+        by_name=by_name,
+        counts=counts,
+        unique=unique,
+        name_sizes=tuple(sorted({len(a) for a in unique})),
+        own_words={w: s for s in scopes for w in s.name_words if words[w] == 1},
+    )
 
 
 def ladder_phrase(scope: LadderScope) -> str:
@@ -219,25 +245,26 @@ def choose_scope(
     documents of the passages nearest a question, best first, to bound a large corpus."""
     if len(scopes) == 1:
         return ScopeChoice(scopes[0])
+    index = _scope_index(tuple(scopes))  # looked up once per question: hashing them is not free
     text = scopes[0].normaliser.normalise(question)
-    named = named_scopes(scopes, text)
+    named = _named(index, text)
     if named:
         return ScopeChoice(named[0])
     for message in reversed(history):
         if message.role != "user":
             continue
-        earlier = named_scopes(scopes, scopes[0].normaliser.normalise(message.content))
+        earlier = _named(index, scopes[0].normaliser.normalise(message.content))
         if earlier:
             return ScopeChoice(earlier[0])
     if selected is not None:
         return ScopeChoice(selected)
-    worded = worded_scopes(scopes, text)
+    worded = _worded(index, text)
     if len(worded) == 1:
         return ScopeChoice(worded[0])
     candidates = list(scopes)
     bounded = nearest is not None and len(scopes) > READ_AT_MOST
     if nearest is not None and bounded:
-        by_source = {s.ladder.source: s for s in scopes}
+        by_source = index.by_source
         ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
         candidates = ranked[:READ_AT_MOST] or candidates[:1]
     readings: dict[int, Reading] = {}
@@ -277,12 +304,10 @@ def choose_scope(
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
     """Scopes whose own words (the ladder's name, its roles' names) the text uses where no
     other loaded ladder's do: "who runs the lighthouse?" is the lighthouse ladder's question."""
-    counts = _name_word_counts(tuple(scopes))
+    return _worded(_scope_index(tuple(scopes)), text)
+
+
+def _worded(index: "_ScopeIndex", text: str) -> list[LadderScope]:
     said = set(re.findall(r"[a-z]+", normalize(text)))
-    return [s for s in scopes if any(counts[w] == 1 for w in s.name_words & said)]
-
-
-@lru_cache(maxsize=4)
-def _name_word_counts(scopes: tuple[LadderScope, ...]) -> Counter[str]:
-    """How many loaded ladders each name word points at: once per set of loaded ladders."""
-    return Counter(w for s in scopes for w in s.name_words)
+    found = {id(s): s for w in said if (s := index.own_words.get(w)) is not None}
+    return sorted(found.values(), key=lambda s: index.position[id(s)])

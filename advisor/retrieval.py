@@ -5,7 +5,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advisor.embedding import Embedder, Vectors
+import numpy as np
+
+from advisor.embedding import EMBEDDING_DIM, Embedder, Vectors
 from advisor.ladder import CareerLadder
 from advisor.lexicon import content_terms
 from advisor.models import Passage
@@ -81,6 +83,8 @@ class HybridRetriever:
         self._by_source: dict[str, list[int]] = {}
         for i, p in enumerate(passages):
             self._by_source.setdefault(p.source, []).append(i)
+        # Each document's passage vectors as one matrix, stacked on its first query.
+        self._matrices: dict[str, Vectors] = {}
         # `terms`: each passage's keyword terms computed before (kept beside the index).
         self.bm25 = BM25(terms if terms is not None else passage_terms(passages))
 
@@ -89,6 +93,14 @@ class HybridRetriever:
         if sources is None:
             return None
         return sorted(i for source in sources for i in self._by_source.get(source, []))
+
+    def general(self, sources: frozenset[str] | None = None) -> list[Passage]:
+        """The passages outside any level (a document's introduction and conclusion) of the
+        given documents (None: all), in corpus order: found by document, not by a scan of
+        every passage of the corpus."""
+        positions = range(len(self._ids)) if sources is None else self._positions(sources) or []
+        passages = [self.passages[self._ids[i]] for i in positions]
+        return [p for p in passages if p.level is None]
 
     def expand(self, question: str, ladder: CareerLadder | None = None) -> str:
         """Append the full names of roles the question names by alias ('APM' -> its heading)."""
@@ -107,9 +119,7 @@ class HybridRetriever:
         expanded = self.expand(question, ladder)
         vector = self.embedder.embed([expanded])[0]
         pool = max(k * 3, 20)
-        dense = [
-            (pid, s) for pid, s in self.store.query(vector, pool, sources) if pid in self.passages
-        ]
+        dense = self.nearest(vector, pool, sources)
         # Only the given documents' passages are scored: a question about one ladder costs
         # the same however many other ladders are loaded.
         among = self._positions(sources)
@@ -136,6 +146,36 @@ class HybridRetriever:
             )
             for pid in ranked
         ]
+
+    def nearest(
+        self, vector: Vectors, k: int, sources: frozenset[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The k passages nearest the vector (id, cosine), best first, from the given documents
+        only when `sources` is given.
+
+        Within given documents the search is exact and in-process, over the vectors already
+        loaded: a ladder's documents are a few dozen passages, while Chroma's filtered search
+        walks its whole graph for them (~40 ms a query at 38k passages) and, that selective,
+        can miss true neighbours. The whole corpus is searched in Chroma's index.
+        """
+        if sources is None:
+            return [(pid, s) for pid, s in self.store.query(vector, k) if pid in self.passages]
+        named = sorted(sources)
+        positions = np.array([i for source in named for i in self._by_source.get(source, [])])
+        if not len(positions):
+            return []
+        scores = np.concatenate([self._matrix(source) @ vector for source in named])
+        # Best first; equal scores in corpus order.
+        best = np.lexsort((positions, -scores))[:k]
+        return [(self._ids[positions[i]], float(scores[i])) for i in best]
+
+    def _matrix(self, source: str) -> Vectors:
+        matrix = self._matrices.get(source)
+        if matrix is None:
+            rows = [self.vectors[self._ids[i]] for i in self._by_source.get(source, [])]
+            matrix = np.stack(rows) if rows else np.zeros((0, EMBEDDING_DIM), np.float32)
+            self._matrices[source] = matrix
+        return matrix
 
     def rank_for_topic(self, topic: str, passages: list[Passage]) -> dict[str, float]:
         """Fused rank scores of the given passages for a short topic ("developer", "talk")."""

@@ -6,6 +6,7 @@ code assumes, and never internal tokens.
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from advisor.ladder import CareerLadder, Role, with_article
 from advisor.understand.read import ReadAsk, Reading
@@ -45,16 +46,22 @@ def refusal_text(
             "to develop and the next step up."
         )
     elif len(others) > 1:
-        about = (
-            "The loaded guides cover these ladders: "
-            + "; ".join(" → ".join(r.name for r in other.roles) for other in others)
-            + "."
-        )
+        about = _ladders_listed(tuple(others))
     else:
         about = coverage_sentence(ladder)
     return (
         f"The guide doesn't cover that. {about} You could ask: “What does "
         f"{with_article(role.name)} do?” or “What skills does {with_article(role.name)} need?”"
+    )
+
+
+@lru_cache(maxsize=4)
+def _ladders_listed(ladders: tuple[CareerLadder, ...]) -> str:
+    """The loaded ladders' roles, in one sentence: written once per set of loaded ladders."""
+    return (
+        "The loaded guides cover these ladders: "
+        + "; ".join(" → ".join(r.name for r in ladder.roles) for ladder in ladders)
+        + "."
     )
 
 

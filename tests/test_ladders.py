@@ -254,3 +254,39 @@ def test_many_ladders_refuse_after_the_nearest_cover_nothing(
     assert answer.refused
     # The nearest ladder covers none of it: refused by that ladder, its reading reused.
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize(
+    "question", ["who cleans the great lens?", "What does a Senior PM do?", "hive inspection"]
+)
+def test_the_search_within_a_ladder_is_a_scan_of_its_documents_in_order(
+    multi: Advisor, question: str
+) -> None:
+    retriever = multi.retriever
+    vector = retriever.embedder.embed([question])[0]
+    for scope in multi.scopes:
+        assert scope.sources is not None
+        scan = sorted(
+            (
+                (float(retriever.vectors[p.id] @ vector), -i, p.id)
+                for i, p in enumerate(retriever.passages.values())
+                if p.source in scope.sources
+            ),
+            reverse=True,
+        )
+        found = retriever.nearest(vector, 7, scope.sources)
+        assert [pid for pid, _ in found] == [pid for _, _, pid in scan[:7]]
+        assert [s for _, s in found] == pytest.approx([s for s, _, _ in scan[:7]], abs=1e-6)
+
+
+def test_a_ladders_general_passages_are_those_a_scan_of_every_passage_finds(
+    multi: Advisor,
+) -> None:
+    retriever = multi.retriever
+    for sources in [None, *(s.sources for s in multi.scopes)]:
+        scan = [
+            p
+            for p in retriever.passages.values()
+            if p.level is None and (sources is None or p.source in sources)
+        ]
+        assert scan and retriever.general(sources) == scan

@@ -259,6 +259,23 @@ def test_a_misspelling_beside_a_ladder_word_becomes_the_ladder_phrase(
     assert normaliser.normalise(typed) == meant
 
 
+def test_the_words_completing_a_phrase_are_looked_up_as_a_scan_would_find_them() -> None:
+    # Many ladders' phrases, filed by their words: the same words as trying every phrase.
+    words = ["principal", "apprentice", "master", "keeper", "senior", "watch", "night"]
+    phrases = [f"{a} {b}" for a in words for b in words if a != b][::3]
+    phrases += [f"{w} keeper{n}" for w in words for n in range(40)]
+    normaliser = Normaliser(words, [], phrases)
+    for prev in ["", "keeper0", *words]:
+        for nxt in ["", "keeper7", *words]:
+            scan = {
+                w
+                for phrase in phrases
+                for a, b in [phrase.split(" ", 1)]
+                for w in ([a] if b == nxt else []) + ([b] if a == prev else [])
+            }
+            assert normaliser.completions(prev, nxt) == scan, (prev, nxt)
+
+
 def test_a_move_asks_for_a_neighbour_and_nothing_else(guide_advisor: Advisor) -> None:
     from advisor.conversation import Message
 

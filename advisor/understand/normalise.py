@@ -11,7 +11,7 @@ ladders (role names and abbreviations included) are never changed.
 import re
 import tomllib
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
@@ -21,6 +21,7 @@ from advisor.textclean import clean_text
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
+RECENT_TEXTS = 256  # texts whose normal form is remembered
 # A word, or a chat shorthand written with a slash ("w/", "w/o"), which the file spells without.
 _WORD = re.compile(r"[A-Za-z]/[A-Za-z](?![A-Za-z])|[A-Za-z]/(?![A-Za-z])|[A-Za-z][A-Za-z']*")
 _AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
@@ -70,7 +71,18 @@ class Normaliser:
         # Two-word phrases of the corpus and its role names ("principal pm"): evidence that a
         # real word typed in their place was a slip ("principle pm").
         self.phrases = {p.lower() for p in phrases}
+        # Each phrase filed under both its words: the word that completes one beside a given
+        # neighbour is looked up, not searched for among every ladder's phrases.
+        self._before: dict[str, set[str]] = {}  # next word -> words that precede it
+        self._after: dict[str, set[str]] = {}  # previous word -> words that follow it
+        for phrase in self.phrases:
+            a, _, b = phrase.partition(" ")
+            self._before.setdefault(b, set()).add(a)
+            self._after.setdefault(a, set()).add(b)
         self._speller: SymSpell | None = None
+        # A message is normalised to choose its ladder, again by each ladder read for it, and
+        # each earlier turn again at every later one: the same text always gives the same result.
+        self._recent = lru_cache(maxsize=RECENT_TEXTS)(self._normalise)
 
     def _spell(self) -> SymSpell:
         # Built on the first word that needs it: most questions are spelled right.
@@ -90,6 +102,9 @@ class Normaliser:
 
     def normalise(self, text: str) -> str:
         """The text with shorthand expanded and misspellings corrected; case kept elsewhere."""
+        return self._recent(text)
+
+    def _normalise(self, text: str) -> str:
         # "responsibility-wise", "pay-wise": the English suffix means "as to <word>", so the
         # word is what is asked about.
         text = _AS_TO.sub(r"\1", clean_text(text))
@@ -146,13 +161,7 @@ class Normaliser:
         # The ladder words that would complete a phrase with a neighbour: a handful, so each
         # is measured directly, allowing one more edit than the speller's dictionary lookup
         # (a dropped and a swapped letter: "princple").
-        fits = {
-            w
-            for phrase in self.phrases
-            for a, b in [phrase.split(" ", 1)]
-            for w in ([a] if b == nxt else []) + ([b] if a == prev else [])
-            if w != lower and w in self.protected
-        }
+        fits = {w for w in self.completions(prev, nxt) if w != lower and w in self.protected}
         limit = 3 if len(lower) >= 8 else 2 if len(lower) >= 5 else 1
         scored = [(_distance(lower, w, limit), w) for w in sorted(fits)]
         near = [(d, w) for d, w in scored if 0 <= d <= limit]
@@ -161,6 +170,10 @@ class Normaliser:
         best = min(d for d, _ in near)
         closest = [w for d, w in near if d == best]
         return closest[0] if len(closest) == 1 else None
+
+    def completions(self, prev: str, nxt: str) -> set[str]:
+        """The words that make a phrase with the word before or the word after them."""
+        return self._before.get(nxt, set()) | self._after.get(prev, set())
 
     def _unclipped(self, lower: str) -> str | None:
         """A clipped form of a corpus word ("execs" -> "executives"), when only one fits."""
