@@ -55,12 +55,22 @@ def refusal_text(
     )
 
 
+LISTED_LADDERS = 10
+
+
 @lru_cache(maxsize=4)
 def _ladders_listed(ladders: tuple[CareerLadder, ...]) -> str:
-    """The loaded ladders' roles, in one sentence: written once per set of loaded ladders."""
+    """The loaded ladders' roles, in one sentence: written once per set of loaded ladders. Past
+    LISTED_LADDERS the rest are counted, not listed: a refusal stays short however many ladders
+    a team loads."""
+    listed = "; ".join(
+        " → ".join(r.name for r in ladder.roles) for ladder in ladders[:LISTED_LADDERS]
+    )
+    more = len(ladders) - LISTED_LADDERS
     return (
         "The loaded guides cover these ladders: "
-        + "; ".join(" → ".join(r.name for r in ladder.roles) for ladder in ladders)
+        + listed
+        + (f"; and {more} more" if more > 0 else "")
         + "."
     )
 

@@ -290,3 +290,17 @@ def test_a_ladders_general_passages_are_those_a_scan_of_every_passage_finds(
             if p.level is None and (sources is None or p.source in sources)
         ]
         assert scan and retriever.general(sources) == scan
+
+
+def test_a_refusal_lists_at_most_ten_ladders_and_counts_the_rest() -> None:
+    from advisor.ladder import CareerLadder, Role
+    from advisor.wording import LISTED_LADDERS, _ladders_listed
+
+    ladders = tuple(
+        CareerLadder([Role(level=1, section=f"1. Keeper {i}", name=f"Keeper {i}")])
+        for i in range(LISTED_LADDERS + 5)
+    )
+    text = _ladders_listed(ladders)
+    assert "Keeper 9" in text and "Keeper 10" not in text
+    assert text.endswith("; and 5 more.")
+    assert "more" not in _ladders_listed(ladders[:3])
