@@ -94,6 +94,10 @@ class Need(StrEnum):
     TOPIC = "topic"  # a specific subject ("do APMs need to code?")
 
 
+# The needs answered with a role's own items.
+ITEM_NEEDS = frozenset([Need.DUTIES, Need.SKILLS])
+
+
 @dataclass(frozen=True)
 class Ask:
     """One thing a message asks, with the roles it is about."""

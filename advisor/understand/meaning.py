@@ -25,7 +25,7 @@ from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
-from advisor.understand.asks import BETWEEN, Need, mask_roles
+from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles
 from advisor.understand.tagging import wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
@@ -177,18 +177,24 @@ class Understanding:
             examples += texts
         self.need_vectors = _embed(embedder, examples, cached)
 
-    def need_score(self, text: str) -> float:
-        """How closely the ask paraphrases one of the need examples (max cosine)."""
-        vector = self.embedder.embed([mask_roles(text, self.ladder)])[0]
-        return float(np.max(self.need_vectors @ vector)) if len(self.need_vectors) else 0.0
-
-    def stated_item_need(self, text: str) -> Need | None:
-        """Duties or skills when the ask's own words ask for one ("what about skills?")."""
+    def _closest_need(self, text: str) -> tuple[Need | None, float]:
+        """The need whose example phrasing is closest to the ask (role names masked), and that
+        cosine; (None, 0.0) with no examples."""
+        if not len(self.need_vectors):
+            return None, 0.0
         vector = self.embedder.embed([mask_roles(text, self.ladder)])[0]
         sims = self.need_vectors @ vector
         best = int(np.argmax(sims))
-        need = self.need_labels[best]
-        return need if sims[best] >= NEED_MIN and need in (Need.DUTIES, Need.SKILLS) else None
+        return self.need_labels[best], float(sims[best])
+
+    def need_score(self, text: str) -> float:
+        """How closely the ask paraphrases one of the need examples (max cosine)."""
+        return self._closest_need(text)[1]
+
+    def stated_item_need(self, text: str) -> Need | None:
+        """Duties or skills when the ask's own words ask for one ("what about skills?")."""
+        need, score = self._closest_need(text)
+        return need if score >= NEED_MIN and need in ITEM_NEEDS else None
 
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
@@ -201,11 +207,8 @@ class Understanding:
         return found
 
     def _need(self, text: str, roles: list[Role]) -> Need:
-        masked = mask_roles(text, self.ladder)
-        vector = self.embedder.embed([masked])[0]
-        sims = self.need_vectors @ vector
-        best = int(np.argmax(sims))
-        need = self.need_labels[best] if sims[best] >= NEED_MIN else Need.TOPIC
+        closest, score = self._closest_need(text)
+        need = closest if closest is not None and score >= NEED_MIN else Need.TOPIC
         if need is Need.TOPIC and roles and not self.topic(text)[0]:
             # Nothing asked but a direction ("ok so what's my next rung"): a move.
             up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
@@ -237,7 +240,7 @@ class Understanding:
             elif not up:
                 return Need.DUTIES if roles else Need.TOPIC
         if need in (Need.NEXT, Need.PREVIOUS) and not roles:
-            return Need.ORDER if sims[best] >= 0.6 else Need.TOPIC
+            return Need.ORDER if score >= 0.6 else Need.TOPIC
         return need
 
     def topic(self, text: str) -> tuple[list[str], list[str]]:

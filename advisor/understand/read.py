@@ -16,6 +16,7 @@ from advisor.conversation import Message
 from advisor.ladder import CareerLadder, Role
 from advisor.understand.asks import (
     BOTTOM,
+    ITEM_NEEDS,
     TOP,
     Ask,
     Need,
@@ -92,7 +93,7 @@ class Reader:
     def _read(self, question: str, before: ConversationState, judge: bool = True) -> Reading:
         text = self.normaliser.normalise(question)
         asks_text, context = split_message(text)
-        state = ConversationState(before.current, before.user, before.need)
+        state = replace(before)
         statements = [*context, *(a for a in asks_text if not a.rstrip().endswith("?"))]
         for sentence in statements:
             if first_person(sentence) and _states_self(sentence):
@@ -114,7 +115,7 @@ class Reader:
             if placed is not None:
                 part = f"{part[: placed.start]}{placed.role.name}{part[placed.end :]}"
             ask = self._ask(part, state, previous, target)
-            if ask.need in _ITEM_NEEDS:
+            if ask.need in ITEM_NEEDS:
                 state.need = ask.need
             if ask.roles:
                 state.current = _moved(ask, self.ladder)
@@ -161,13 +162,13 @@ class Reader:
     def _second_need(self, ask: Ask) -> Need | None:
         """The other of a role's duties and skills when one ask names both ("the senior role:
         responsibilities and skills"): each half, read alone, states a different one."""
-        if ask.need not in _ITEM_NEEDS or not ask.roles or ask.claim or ask.presupposes:
+        if ask.need not in ITEM_NEEDS or not ask.roles or ask.claim or ask.presupposes:
             return None
         halves = _AND.split(ask.text)
         if len(halves) != 2:
             return None
         needs = {self.understanding.need(h, list(ask.roles)) for h in halves}
-        others = needs & _ITEM_NEEDS - {ask.need}
+        others = needs & ITEM_NEEDS - {ask.need}
         return others.pop() if len(needs) == 2 and others else None
 
     def _ask(
@@ -194,7 +195,7 @@ class Reader:
         if (
             len(roles) == 1
             and state.need is not None
-            and need in (*_ITEM_NEEDS, Need.TOPIC)
+            and need in (*ITEM_NEEDS, Need.TOPIC)
             and _SAME_FOR.search(text)
             and self.understanding.stated_item_need(text) is None
         ):
@@ -205,7 +206,6 @@ class Reader:
         return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
 
 
-_ITEM_NEEDS = frozenset([Need.DUTIES, Need.SKILLS])
 _AND = re.compile(r"\s(?:and|&|\+)\s|\s*,\s*(?:and\s+)?(?=\S+\W*$)", re.IGNORECASE)
 # The same thing asked again of another role: "what about X?", "and for X?", "how's that
 # different for X?".
