@@ -42,8 +42,6 @@ from advisor.understand.read import ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, not_covered, refusal_text
 
-# Openings of a direct answer that contradicts the question's premise (advisor/direct.py).
-_CORRECTIONS = ("No:", "No.", "The guide doesn't say")
 _PLAN_NAMED = re.compile(r"\b(?:plan|roadmap|map out)\b", re.IGNORECASE)
 
 
@@ -215,7 +213,7 @@ class Advisor:
         judged = 0
         # A premise the guide contradicts is corrected in the guide's own words: a small model
         # asked to phrase the correction tends to restate the premise it corrects.
-        corrects = any(st.is_heading and st.text.startswith(_CORRECTIONS) for st in statements)
+        corrects = any(st.corrects for st in statements)
         if self.chat_model is not None and not corrects:
             context = _context(statements, retrieved_all)
             roles = {r.level: r.name for r in scope.ladder.roles}

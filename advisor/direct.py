@@ -46,6 +46,7 @@ class Statement:
     text: str
     passages: tuple[Passage, ...] = ()
     bullet: bool = False
+    corrects: bool = False  # a heading that contradicts the question's premise
 
     @property
     def is_heading(self) -> bool:
@@ -54,6 +55,11 @@ class Statement:
 
 def heading(text: str) -> Statement:
     return Statement(text)
+
+
+def correction(text: str) -> Statement:
+    """A heading that says the question's premise is wrong ("No: the guide gives that to ...")."""
+    return Statement(text, corrects=True)
 
 
 def said(text: str, *passages: Passage, bullet: bool = False) -> Statement:
@@ -192,12 +198,12 @@ class Answerer:
             return []
         named = sorted(ask.roles, key=lambda r: r.level)
         if len(named) == 2 and BETWEEN.search(ask.text):
-            inside = [r for r in roles if named[0].level < r.level < named[1].level]
-            if inside:
-                names = " and ".join(r.name for r in inside)
+            inside = self._between(named[0], named[1])
+            if inside is not None:
+                names, lines = inside
                 return [
                     heading(f"Between {named[0].name} and {named[1].name} comes {names}."),
-                    *(line for r in inside for line in self.intro(r, 2)),
+                    *lines,
                 ]
         if len(named) >= 3:
             # "rank these: ...": the roles asked about, in ladder order.
@@ -223,6 +229,16 @@ class Answerer:
             if intro:
                 out.append(Statement(intro[0].text, intro[0].passages, bullet=True))
         return out
+
+    def _between(self, low: Role, high: Role) -> tuple[str, list[Statement]] | None:
+        """The levels strictly between two, as (their names joined, their opening sentences);
+        None when the two are next to each other."""
+        inside = [r for r in self.ladder.roles if low.level < r.level < high.level]
+        if not inside:
+            return None
+        return " and ".join(r.name for r in inside), [
+            line for r in inside for line in self.intro(r, 2)
+        ]
 
     def focused(self, ranked: list[Passage], roles: list[Role], asked: str) -> list[Statement]:
         """The passages that best match the ask, best first, kept to the named roles' sections
@@ -287,14 +303,14 @@ class Answerer:
         if len(ask.roles) == 2:
             first, second = ask.roles
             low, high = sorted(ask.roles, key=lambda r: r.level)
-            inside = [r for r in roles if low.level < r.level < high.level]
             if STRAIGHT.search(ask.text):
-                if not inside:
+                inside = self._between(low, high)
+                if inside is None:
                     return [heading("Yes."), *self.intro(high, 2)]
-                names = " and ".join(r.name for r in inside)
+                names, lines = inside
                 return [
-                    heading(f"No: between {low.name} and {high.name} comes {names}."),
-                    *(line for r in inside for line in self.intro(r, 2)),
+                    correction(f"No: between {low.name} and {high.name} comes {names}."),
+                    *lines,
                 ]
             below, above = bool(BELOW.search(ask.text)), bool(ABOVE.search(ask.text))
             if below == above:
@@ -307,7 +323,7 @@ class Answerer:
                 lead = [] if ask.presupposes else [heading("Yes.")]
                 return [*lead, *self.intro(first, 2)]
             return [
-                heading(f"No: the guide puts {high.name} above {low.name}."),
+                correction(f"No: the guide puts {high.name} above {low.name}."),
                 *self.intro(high, 2),
             ]
         if len(ask.roles) == 1:
@@ -318,7 +334,7 @@ class Answerer:
                 if role is end:
                     return None  # true: answered as the question it is
                 return [
-                    heading(f"No: the ladder {word} at {end.name}, not {role.name}."),
+                    correction(f"No: the ladder {word} at {end.name}, not {role.name}."),
                     *self.intro(end, 2),
                 ]
         return None
@@ -334,7 +350,7 @@ class Answerer:
             return quoted
         if _same_polarity(best[1], ask) and (best[3] >= 1.0 or not topic):
             return quoted
-        return [heading("The guide doesn't say that. What it says:"), *quoted]
+        return [correction("The guide doesn't say that. What it says:"), *quoted]
 
     def _claim_for(self, ask: Ask, role: Role, topic: tuple[str, ...]) -> list[Statement] | None:
         predicate = self._predicate(ask, topic)
@@ -358,7 +374,7 @@ class Answerer:
             nearest = [said(best_own[1], best_own[2])] if best_own else []
             return _unique(
                 [
-                    heading(f"No: the guide gives that to {owner_name}, not to {role.name}."),
+                    correction(f"No: the guide gives that to {owner_name}, not to {role.name}."),
                     said(sentence, passage),
                     *self._in_brief(role, f"What the guide says about {role.name}", nearest),
                 ]
@@ -371,20 +387,20 @@ class Answerer:
             # A premise the guide says nothing like for this role: say so, and show the
             # closest thing it does say, so the answer corrects rather than explains.
             return [
-                heading(f"The guide doesn't say that about {role.name}. What it says:"),
+                correction(f"The guide doesn't say that about {role.name}. What it says:"),
                 said(best_own[1], best_own[2]),
                 *self._in_brief(role),
             ]
         _, sentence, passage, shared = best_own
         if not _same_polarity(sentence, ask):
             flip = "they do" if ask.negated else "otherwise"
-            return [heading(f"No: the guide says {flip}."), said(sentence, passage)]
+            return [correction(f"No: the guide says {flip}."), said(sentence, passage)]
         if shared < 1.0 and topic:
             # A word of the claim that the guide's sentence does not use ("kept out of
             # conferences", "a single feature") is what the guide does not say: without a model
             # of meaning that could confirm a paraphrase, the guide's own words are shown as
             # what it does say, and the claim is not confirmed.
-            said_instead = [heading("The guide doesn't say that. What it says:")]
+            said_instead = [correction("The guide doesn't say that. What it says:")]
             if ask.presupposes and shared == 0:
                 # Nothing of the premise in the nearest sentence: the role in brief shows what
                 # it does instead ("why do APMs set strategy?": they assist, under guidance).
