@@ -19,13 +19,13 @@ from advisor.models import Passage, PassageKind
 ALIASES_FILE = "aliases.toml"
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _LINK_WORDS = {"of", "and", "the", "for", "&"}
-# Words that, right after a bare qualifier, show it is a verb or adjective in the sentence
-# ("lead a team", "senior leadership") rather than a role name ("I'm a senior").
 # Words for a field or its career after the job family's name ("the pm ladder").
 _FIELD_AFTER = {
     "ladder", "career", "careers", "track", "field", "industry", "world", "path",
     "community", "org", "organisation", "organization", "function", "discipline",
 }  # fmt: skip
+# Words that, right after a bare qualifier, show it is a verb or adjective in the sentence
+# ("lead a team", "senior leadership") rather than a role name ("I'm a senior").
 _NOT_A_ROLE_AFTER = {"a", "an", "the", "my", "your", "our", "their", "team", "teams", "people"}
 
 
@@ -129,12 +129,10 @@ class CareerLadder:
             role.aliases = sorted(strong)
             role.weak_aliases = sorted(weak - strong)
             roles.append(role)
-        text = normalize(" ".join(p.text for p in passages))
-        _add_seniority_names(roles, common, text)
+        family = _family_names(common)
+        _add_seniority_names(roles, common, family, normalize(" ".join(p.text for p in passages)))
         ladder = cls(roles)
-        family = [w for w in common if w not in _LINK_WORDS]
-        if family:
-            ladder.family_names = {" ".join(family), "".join(w[0] for w in family)}
+        ladder.family_names = family
         return ladder
 
     def __len__(self) -> int:
@@ -347,16 +345,26 @@ def _seniority() -> dict[str, dict[str, list[str]]]:
     return tomllib.loads(data)
 
 
-def _add_seniority_names(roles: list[Role], common: list[str], text: str) -> None:
+def _family_names(common: list[str]) -> set[str]:
+    """The job family's own names: its words ("product manager") and, of two or more words,
+    their acronym ("pm")."""
+    family = [w for w in common if w not in _LINK_WORDS]
+    if not family:
+        return set()
+    acronym = "".join(w[0] for w in family)
+    return {" ".join(family), *([acronym] if len(family) >= 2 else [])}
+
+
+def _add_seniority_names(
+    roles: list[Role], common: list[str], family_names: set[str], text: str
+) -> None:
     """Names people give the first, senior and top levels with a seniority word before the job
     family ("rookie keeper", "seasoned product manager", "head of product"), where the ladder's
     own names and text don't use that phrase (advisor/data/seniority.toml)."""
     family = [w for w in common if w not in _LINK_WORDS]
     if len(roles) < 2 or not family:
         return
-    forms = {" ".join(family), family[-1]}
-    if len(family) >= 2:
-        forms.add("".join(w[0] for w in family))
+    forms = {*family_names, family[-1]}
     senior = [r for r in roles if "senior" in normalize(r.name).split()]
     places = {
         "first": roles[0],
