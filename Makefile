@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders clean
+.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout clean
 
 install: $(STAMP)
 
@@ -74,6 +74,19 @@ eval-ladders: install
 	-ADVISOR_CORPUS_DIR=reports/multi-corpus ADVISOR_INDEX_DIR=reports/multi-index \
 		$(BIN)/advisor eval --backend extractive --dataset evals/datasets/people_test.jsonl \
 		--thresholds evals/thresholds-people.toml --report-dir reports/ladders-people-test
+
+# Three ladders nobody developed on (evals/ladders_heldout/), indexed alone, with their questions.
+eval-heldout: install
+	rm -rf reports/heldout-corpus && mkdir -p reports/heldout-corpus
+	cp evals/ladders_heldout/*.md evals/ladders_heldout/*.txt evals/ladders_heldout/*.csv \
+		reports/heldout-corpus/
+	rm -f reports/heldout-corpus/README.md
+	ADVISOR_CORPUS_DIR=reports/heldout-corpus ADVISOR_INDEX_DIR=reports/heldout-index \
+		$(BIN)/advisor index --rebuild
+	-ADVISOR_CORPUS_DIR=reports/heldout-corpus ADVISOR_INDEX_DIR=reports/heldout-index \
+		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout/questions.jsonl \
+		--thresholds evals/thresholds-people.toml --out reports/heldout.jsonl \
+		--report-dir reports/heldout
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
