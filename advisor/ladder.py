@@ -283,9 +283,28 @@ def _next_word(text: str, end: int) -> str:
 def _display_name(heading: str) -> str:
     name = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", heading, flags=re.IGNORECASE)
     paren = _PAREN.search(name)
-    if paren and len(paren.group(1).split()) >= 2:
+    outer = _PAREN.sub("", name).strip()
+    # "Entry-Level Product Manager (Associate Product Manager)": the parenthesis is the title;
+    # "Communications Supervisor (Comms Sup)" abbreviates the title before it.
+    if paren and len(paren.group(1).split()) >= 2 and not _abbreviates(paren.group(1), outer):
         return paren.group(1).strip()
-    return _PAREN.sub("", name).strip()
+    return outer
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether `short` shortens the words of `full`, in order ("Comms Sup" for "Communications
+    Supervisor"); a phrase of whole words ("Product Manager") names a title of its own."""
+    words = full.lower().split()
+    at, shortened = 0, False
+    for part in short.lower().split():
+        part = part.rstrip(".")
+        while at < len(words) and not words[at].startswith(part[:-1] or part):
+            at += 1
+        if at == len(words):
+            return False
+        shortened = shortened or len(part) < len(words[at]) - 1
+        at += 1
+    return shortened
 
 
 def _names(role: Role) -> list[str]:

@@ -20,10 +20,11 @@ from itertools import pairwise
 
 from advisor.corpus import SourceDocument
 from advisor.injection import addresses_assistant
+from advisor.level_shape import Block, item_kinds, levels_by_title, prose_ends
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 
@@ -50,12 +51,7 @@ _HTML_CODE = re.compile(
 _HTML_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class _Block:
-    kind: str  # "heading" | "bullet" | "lead" | "paragraph"
-    text: str
-    depth: int = 0  # Markdown heading depth (1-6); 0 for a plain heading line
-    line: int = 0  # 1-based line of the document where the block starts
+_Block = Block
 
 
 @dataclass(frozen=True)
@@ -111,8 +107,18 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
     blocks = list(_blocks(doc.text))
     levels = _levels_by_position(blocks)
     level_depth = _level_depth(blocks)
+    if not level_depth:
+        # No numbered levels: level headings that are the titles alone ("## Sous Chef").
+        levels = levels_by_title(blocks) or levels
+        level_depth = next((b.depth for b in blocks if b.text in levels), level_depth)
+    is_level = [
+        b.kind == "heading" and levels.get(b.text, heading_level(b.text)) is not None
+        for b in blocks
+    ]
+    worded = [_lead_kind(b.text) if b.kind == "heading" else PassageKind.OVERVIEW for b in blocks]
+    sub_kinds = item_kinds(blocks, is_level, worded)
     prose_kind = PassageKind.OVERVIEW  # what paragraphs are, under a sub-heading like "Duties"
-    for block in blocks:
+    for index, block in enumerate(blocks):
         flagged = _instruction_in(block)
         if flagged is not None:
             held.append(HeldBack(doc.name, block.line, flagged))
@@ -125,7 +131,7 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
             if level is not None and own is None and depth > level_depth:
                 # A sub-heading inside a level ("Duties", "What the work looks like",
                 # "Growth"): it introduces that level's items, like a lead-in line.
-                lead_kind = prose_kind = _lead_kind(block.text)
+                lead_kind = prose_kind = sub_kinds.get(index, worded[index])
                 continue
             section, lead_kind, prose_kind = block.text, PassageKind.OVERVIEW, PassageKind.OVERVIEW
             continue
@@ -153,7 +159,40 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
                     order=len(passages),
                 )
             )
-    return ParsedDocument(passages, held)
+    return ParsedDocument(_without_prose_ends(passages), held)
+
+
+def _without_prose_ends(passages: list[Passage]) -> list[Passage]:
+    """Numbered sections around the levels that are not levels ("1. Purpose of This
+    Ladder") become general text, and the levels are counted from 1 again."""
+    titles: dict[int, str] = {}
+    bodies: dict[int, list[str]] = {}
+    listed: set[int] = set()  # levels with items: a level, whatever its title says
+    for p in passages:
+        if p.level is not None:
+            titles.setdefault(p.level, p.section)
+            bodies.setdefault(p.level, []).append(p.text)
+            if p.kind is not PassageKind.OVERVIEW:
+                listed.add(p.level)
+    order = sorted(titles)
+    dropped = prose_ends(
+        [titles[n] for n in order],
+        [" ".join(bodies[n]) for n in order],
+        [n in listed for n in order],
+    )
+    if not dropped:
+        return passages
+    kept = [n for n in order if titles[n] not in dropped]
+    renumber = {n: i for i, n in enumerate(kept, 1)}
+    return [
+        p.model_copy(
+            update={
+                "level": renumber.get(p.level) if p.level is not None else None,
+                "kind": PassageKind.OVERVIEW if p.level not in renumber else p.kind,
+            }
+        )
+        for p in passages
+    ]
 
 
 class _Hold:

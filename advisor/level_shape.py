@@ -1,0 +1,172 @@
+"""Which headings of a document are its ladder's levels, read from the document's shape.
+
+Companies number their levels ("3. Senior PM", "Level 3: ...") or they do not. A document
+whose level headings are the titles alone ("## Commis Chef", "## Sous Chef", "## Head Chef")
+is a ladder when a run of at least three headings of one depth each holds a list, and the
+titles share the job family's word or each has the same sub-headings. A numbered document may
+also number sections that are not levels ("1. Purpose of This Ladder", "7. Progression and
+Review"): a numbered section at either end whose title its text never uses as a name, in a
+document whose other level titles its text does use, is prose around the ladder.
+
+Inside a level, a sub-heading over a list says what the list is ("Key duties", "Skills we
+expect"); one whose words say neither ("Remit", "Craft to build") takes the kind its sibling
+does not, and with two such lists the first is the work and the second the growth, the order
+ladders write them in.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from advisor.models import PassageKind
+
+MIN_TITLE_LEVELS = 3  # fewer headings with lists are sections of a note, not a ladder
+MAX_TITLE_WORDS = 6  # a level title is a job title, not a sentence
+_WORD = re.compile(r"[a-z][a-z'-]+")
+_PAREN = re.compile(r"\(([^()]{1,40})\)")
+_NUMBER = re.compile(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", re.IGNORECASE)
+# Words too common in headings to mark a job family ("of", "the", "and").
+_LINK_WORDS = {"of", "the", "and", "a", "an", "to", "for", "in", "on", "at", "with", "&"}
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "heading" | "bullet" | "lead" | "paragraph"
+    text: str
+    depth: int = 0  # Markdown heading depth (1-6); 0 for a plain heading line
+    line: int = 0  # 1-based line of the document where the block starts
+
+
+def levels_by_title(blocks: Sequence[Block]) -> dict[str, int]:
+    """Levels of a document whose level headings carry no number: the longest ladder-shaped
+    run of same-depth headings that each hold a list, numbered in reading order."""
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.depth]
+    best: list[str] = []
+    for depth in sorted({blocks[i].depth for i in headings}):
+        for run in _runs(blocks, headings, depth):
+            if len(run) > len(best) and _ladder_shaped(blocks, headings, run):
+                best = [blocks[i].text for i in run]
+    return {title: n for n, title in enumerate(best, 1)}
+
+
+def _runs(blocks: Sequence[Block], headings: list[int], depth: int) -> list[list[int]]:
+    """Consecutive headings of this depth whose sections hold a list; a heading without one,
+    or a higher heading, ends a run."""
+    runs: list[list[int]] = [[]]
+    for i in headings:
+        b = blocks[i]
+        if b.depth > depth:
+            continue
+        if b.depth == depth and any(x.kind == "bullet" for x in _section(blocks, i)):
+            runs[-1].append(i)
+        elif runs[-1]:
+            runs.append([])
+    return [r for r in runs if len(r) >= MIN_TITLE_LEVELS]
+
+
+def _section(blocks: Sequence[Block], i: int) -> Sequence[Block]:
+    depth = blocks[i].depth
+    end = next(
+        (j for j in range(i + 1, len(blocks)) if _ends_section(blocks[j], depth)), len(blocks)
+    )
+    return blocks[i + 1 : end]
+
+
+def _ends_section(block: Block, depth: int) -> bool:
+    return block.kind == "heading" and bool(block.depth) and block.depth <= depth
+
+
+def _ladder_shaped(blocks: Sequence[Block], headings: list[int], run: list[int]) -> bool:
+    titles = [blocks[i].text for i in run]
+    if any(
+        len(t.split()) > MAX_TITLE_WORDS or t.rstrip().endswith((".", "?", "!")) for t in titles
+    ):
+        return False
+    words = [set(_WORD.findall(t.lower())) - _LINK_WORDS for t in titles]
+    # The job family's word in most titles ("Chef" in "Commis Chef", "Sous Chef", ...).
+    shared = max((sum(w in ws for ws in words) for ws in words for w in ws), default=0)
+    if shared * 2 >= len(titles):
+        return True
+    # Or the same sub-headed shape under every title ("Duties", "Growth" under each).
+    subs = [sum(b.kind == "heading" for b in _section(blocks, i)) for i in run]
+    return min(subs) >= 2 and len(set(subs)) == 1
+
+
+def item_kinds(
+    blocks: Sequence[Block], is_level: Sequence[bool], worded: Sequence[PassageKind]
+) -> dict[int, PassageKind]:
+    """The kind of each sub-heading inside a level (by block index), where its own words
+    (`worded`, OVERVIEW when they say neither) leave it open: the kind its list sibling does
+    not have, else work first and growth second."""
+    out: dict[int, PassageKind] = {}
+    group: list[int] = []
+
+    def settle() -> None:
+        listed = [i for i in group if _holds_list(blocks, i)]
+        if len(listed) != 2:
+            return
+        kinds = [worded[i] for i in listed]
+        items = (PassageKind.RESPONSIBILITY, PassageKind.SKILL)
+        if kinds[0] in items and kinds[1] is PassageKind.OVERVIEW:
+            out[listed[1]] = items[1 - items.index(kinds[0])]
+        elif kinds[1] in items and kinds[0] is PassageKind.OVERVIEW:
+            out[listed[0]] = items[1 - items.index(kinds[1])]
+        elif kinds == [PassageKind.OVERVIEW, PassageKind.OVERVIEW]:
+            out[listed[0]], out[listed[1]] = items
+
+    for i, b in enumerate(blocks):
+        if b.kind != "heading":
+            continue
+        if is_level[i]:
+            settle()
+            group = []
+        else:
+            group.append(i)
+    settle()
+    return out
+
+
+def _holds_list(blocks: Sequence[Block], i: int) -> bool:
+    for b in blocks[i + 1 :]:
+        if b.kind == "heading":
+            return False
+        if b.kind == "bullet":
+            return True
+    return False
+
+
+def title_names(heading: str) -> list[str]:
+    """The names a level heading gives: its text without the number, split on '/' and
+    parentheses ("Communications Supervisor (Comms Sup)" gives both)."""
+    bare = _NUMBER.sub("", heading)
+    return [p.strip() for p in re.split(r"[/()]", bare) if len(p.strip()) > 1]
+
+
+def prose_ends(titles: Sequence[str], text_of: Sequence[str], listed: Sequence[bool]) -> set[str]:
+    """Numbered sections at either end of the ladder that are not levels: titles (in level
+    order) the document's text (`text_of[i]`: the body of section i) never uses as a name,
+    when every title between them is used. A section with a list of items (`listed`) is a
+    level. Needs three levels left."""
+    if len(titles) < MIN_TITLE_LEVELS + 1:
+        return set()
+    body = " ".join(text_of).lower()
+    named = [_named(t, body) for t in titles]
+    ends = [i for i in (0, len(titles) - 1) if not named[i] and not listed[i]]
+    inner = [i for i in range(len(titles)) if i not in ends]
+    if not ends or not all(named[i] for i in inner) or len(inner) < MIN_TITLE_LEVELS:
+        return set()
+    # A level at the end shares the family's words with its siblings ("Trainee Technician");
+    # "Purpose of This Ladder" shares none.
+    family = {w for i in inner for w in _title_words(titles[i])}
+    return {titles[i] for i in ends if not _title_words(titles[i]) & family}
+
+
+def _title_words(title: str) -> set[str]:
+    return set(_WORD.findall(_NUMBER.sub("", title).lower())) - _LINK_WORDS
+
+
+def _named(title: str, body: str) -> bool:
+    for name in title_names(title):
+        if re.search(r"(?<![a-z])" + re.escape(name.lower()) + r"(?:s|es|'s)?(?![a-z])", body):
+            return True
+    return False

@@ -1,0 +1,162 @@
+"""Levels read from a document's shape: title-only headings, prose sections around numbered
+levels, sub-headings whose words say neither work nor growth, abbreviated titles."""
+
+from pathlib import Path
+
+from advisor.corpus import load_corpus
+from advisor.ladder import CareerLadder, _display_name
+from advisor.models import PassageKind
+from advisor.parsing import parse_document
+
+
+def _ladder(tmp_path: Path, name: str, text: str) -> CareerLadder:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    doc = load_corpus(tmp_path).documents[0]
+    return CareerLadder.from_passages(parse_document(doc))
+
+
+TITLES_ONLY = """# Harbour Pilots: how we grow
+
+Pilots at the harbour move through four grades, each one boarding bigger ships.
+
+## Cadet Pilot
+
+A cadet rides along on every boarding.
+
+### Your week
+
+- Shadowing: Ride along with a licensed pilot on at least ten boardings a month.
+- Passage notes: Write up each passage plan for review.
+
+### Learning
+
+- Chartwork: Plot the approach channels from memory.
+
+## Junior Pilot
+
+Junior pilots take ships up to 150 metres alone.
+
+### What you handle
+
+- Boarding: Board and con vessels up to 150 metres in daylight.
+
+### To get better
+
+- Night work: Build up twenty supervised night passages.
+
+## Senior Pilot
+
+Senior pilots take any ship the port accepts.
+
+### Remit
+
+- Deep-draught ships: Con tankers and bulk carriers at any tide.
+
+### Expectations
+
+- Coaching: Coach junior pilots through their first night boardings.
+
+## Chief Pilot
+
+The chief pilot runs the station.
+
+### Remit
+
+- Rostering: Set the boarding roster for the whole station.
+
+### Expectations
+
+- Standards: Keep the station's safety record public.
+
+## Joining us
+
+Apply through the port authority's careers page.
+"""
+
+
+def test_title_only_headings_with_a_shared_family_word_are_levels(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "pilots.md", TITLES_ONLY)
+    assert [r.name for r in ladder.roles] == [
+        "Cadet Pilot",
+        "Junior Pilot",
+        "Senior Pilot",
+        "Chief Pilot",
+    ]
+    assert [r.level for r in ladder.roles] == [1, 2, 3, 4]
+
+
+def test_sub_headings_whose_words_say_neither_take_the_kind_their_sibling_lacks(
+    tmp_path: Path,
+) -> None:
+    ladder = _ladder(tmp_path, "pilots.md", TITLES_ONLY)
+    cadet, _, senior, chief = ladder.roles
+    # "Learning" reads as growth, so "Your week" beside it is the work.
+    assert [p.title for p in cadet.responsibilities] == ["Shadowing", "Passage notes"]
+    assert [p.title for p in cadet.skills] == ["Chartwork"]
+    # "Remit" and "Expectations" say neither: work first, growth second.
+    assert [p.title for p in senior.responsibilities] == ["Deep-draught ships"]
+    assert [p.title for p in chief.skills] == ["Standards"]
+
+
+def test_same_sub_headed_shape_without_a_family_word_is_a_ladder(tmp_path: Path) -> None:
+    text = "\n\n".join(
+        f"## {title}\n\n{title}s do the work of this grade.\n\n### Duties\n\n- Work: {duty}\n\n"
+        f"### Growth\n\n- Craft: {growth}"
+        for title, duty, growth in [
+            ("Apprentice", "Sweep the shop floor.", "Learn the lathe."),
+            ("Journeyman", "Turn chair legs.", "Learn veneering."),
+            ("Master", "Design commissions.", "Teach apprentices."),
+        ]
+    )
+    ladder = _ladder(tmp_path, "workshop.md", f"# Workshop grades\n\n{text}\n")
+    assert [r.name for r in ladder.roles] == ["Apprentice", "Journeyman", "Master"]
+
+
+def test_notes_with_bulleted_sections_stay_reference_text(tmp_path: Path) -> None:
+    text = """# Office handbook
+
+## Holidays
+
+- Booking: Book leave in the HR tool two weeks ahead.
+
+## Expenses
+
+- Receipts: Upload receipts within a month.
+
+## Equipment
+
+- Laptops: Return your laptop when you leave.
+"""
+    (tmp_path / "handbook.md").write_text(text, encoding="utf-8")
+    doc = load_corpus(tmp_path).documents[0]
+    assert all(p.level is None for p in parse_document(doc))
+
+
+def test_numbered_sections_around_the_levels_are_not_levels(tmp_path: Path) -> None:
+    sections = [
+        ("About This Document", "This document sets out the grades of our survey team."),
+        ("Survey Assistant (SA)", "The Survey Assistant holds the staff and keeps the field book."),
+        ("Land Surveyor", "A Land Surveyor runs a total station and signs off boundary plans."),
+        ("Senior Land Surveyor", "The Senior Land Surveyor checks the plans of the whole team."),
+        ("Survey Manager", "The Survey Manager prices jobs and hires new Survey Assistants."),
+        ("Moving Between Grades", "Grades change at the yearly review, one at a time."),
+    ]
+    text = "Survey team grades\n\n" + "\n\n".join(
+        f"{n}. {title}\n\n{body}" for n, (title, body) in enumerate(sections, 1)
+    )
+    ladder = _ladder(tmp_path, "survey.txt", text + "\n")
+    assert [r.name for r in ladder.roles] == [
+        "Survey Assistant",
+        "Land Surveyor",
+        "Senior Land Surveyor",
+        "Survey Manager",
+    ]
+    assert [r.level for r in ladder.roles] == [1, 2, 3, 4]
+    first = ladder.roles[0]
+    assert all(p.kind is PassageKind.OVERVIEW or p.level == 1 for p in first.passages)
+
+
+def test_a_parenthesis_that_abbreviates_the_title_is_not_the_name() -> None:
+    assert _display_name("4. Communications Supervisor (Comms Sup)") == "Communications Supervisor"
+    assert _display_name("2. Staff Nurse (Registered Nurse)") == "Registered Nurse"
+    assert _display_name("2. Mid-Level Product Manager (Product Manager)") == "Product Manager"
