@@ -195,15 +195,21 @@ class Advisor:
             return
         statements: list[Statement] = []
         retrieved_all: list[ScoredPassage] = []
+        unanswered = list(reading.uncovered)
         for read in reading.covered:
             retrieved = self.retriever.retrieve(
                 read.ask.text, self.top_k, scope.sources, scope.ladder
             )
             retrieved_all += retrieved
             ranked = self._ranked(read, retrieved, scope, reading.text)
-            statements += scope.answerer.answer(
+            found = scope.answerer.answer(
                 read.ask, ranked, read.coverage.topic, read.coverage.about_document
             )
+            # An ask the guide turned out to say nothing to (a yes/no question none of whose
+            # words its nearest sentence uses) is named as not covered, like one judged so.
+            if not found:
+                unanswered.append(read)
+            statements += found
         extractive = verification_of(statements)
         candidates = _candidates(retrieved_all, statements)
         scores = self._scores(reading.text, retrieved_all, candidates)
@@ -247,7 +253,7 @@ class Advisor:
         if not citations:
             yield Final(self._refusal(question, reading, started, scope.ladder))
             return
-        gaps = [not_covered(r) for r in reading.uncovered]
+        gaps = [not_covered(r) for r in sorted(unanswered, key=reading.asks.index)]
         answer = Answer(
             question=question,
             answer="\n".join([answer_text, *gaps]) if gaps else answer_text,

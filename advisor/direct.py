@@ -400,6 +400,11 @@ class Answerer:
             # conferences", "a single feature") is what the guide does not say: without a model
             # of meaning that could confirm a paraphrase, the guide's own words are shown as
             # what it does say, and the claim is not confirmed.
+            if not ask.presupposes and shared == 0:
+                # A plain yes/no question nothing of which the nearest sentence uses ("do I
+                # need a diploma to become X?"): the guide does not cover it, and no answer
+                # is better than an unrelated quote under "what it says".
+                return []
             said_instead = [correction("The guide doesn't say that. What it says:")]
             if ask.presupposes and shared == 0:
                 # Nothing of the premise in the nearest sentence: the role in brief shows what

@@ -715,3 +715,32 @@ def test_advice_about_ones_own_move_the_guide_lacks_is_no_plan(
 def test_a_plan_asked_for_by_name_in_a_yes_no_question_is_planned(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("I'm an APM. Can you plan my move to PM?")
     assert answer.plan is not None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A yes/no question whose verb the guide never uses: not answered "Yes." from the
+        # sentence that shares its other words.
+        "are senior PMs being outsourced more than designers these days?",
+        # Nothing of it in the guide's nearest sentence: not covered, not "what it says".
+        "Do I need a yoga certificate to become a lead PM?",
+    ],
+)
+def test_a_yes_no_question_the_guide_does_not_speak_to_is_not_answered(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.refused, answer.answer
+    assert "Yes" not in answer.answer
+
+
+def test_a_yes_no_ask_the_guide_is_silent_on_is_named_beside_the_answered_one(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask(
+        "What does a senior PM do, and do they need a yoga certificate to get there?"
+    )
+    assert not answer.refused
+    assert answer.citations and all(c.section.startswith("3") for c in answer.citations)
+    assert answer.not_covered and "doesn't" in answer.not_covered[0], answer.answer

@@ -339,10 +339,12 @@ class Understanding:
         need: Need,
         document: bool = False,
         claim: bool = False,
+        literal: bool = False,
     ) -> Coverage:
         """Whether the guides answer this ask. claim: a premise, judged by whether the guide
-        speaks to it, whose every word is part of what is checked."""
-        found = self._coverage(text, roles, need, document, claim)
+        speaks to it, whose every word is part of what is checked; literal: every word is
+        part of what is checked, none set aside as wording."""
+        found = self._coverage(text, roles, need, document, claim or literal)
         if found.covered or not claim or not roles:
             return found
         # A claim about a role ("since APMs work solo without engineering, ...") is in scope

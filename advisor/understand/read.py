@@ -142,6 +142,9 @@ class Reader:
                     # Only a premise (taken for granted, or a denial asked to be confirmed) is
                     # judged by whether the guide speaks to it; a plain yes/no question is not.
                     claim=ask.presupposes or (ask.claim and ask.negated),
+                    # A yes/no question is answered "Yes." or "No.": every word of what it
+                    # asks is what the guide must speak to ("getting laid off"), none wording.
+                    literal=ask.claim,
                 )
                 if judge
                 else Coverage(True, (), (), 1.0, "history")
