@@ -38,7 +38,7 @@ from advisor.textclean import clean_text
 from advisor.understand import tagging
 from advisor.understand.asks import Need, first_person, roles_in
 from advisor.understand.meaning import asks_a_move, asks_amount
-from advisor.understand.read import ReadAsk, Reader, Reading
+from advisor.understand.read import INSTRUCTS, ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, not_covered, refusal_text
 
@@ -465,7 +465,8 @@ class Advisor:
         self, question: str, reading: Reading, started: float, ladder: CareerLadder
     ) -> Answer:
         text = refusal_text(reading, ladder, [s.ladder for s in self.scopes])
-        gaps = [not_covered(r) for r in reading.uncovered]
+        # An instruction is answered by the refusal's opening, not named again as a gap.
+        gaps = [not_covered(r) for r in reading.uncovered if r.coverage.reason != INSTRUCTS]
         return self._uncited(question, text, started, "refused", gaps)
 
     def _scores(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from advisor.conversation import Message
+from advisor.injection import addresses_assistant
 from advisor.ladder import CareerLadder, Role
 from advisor.understand.asks import (
     BOTTOM,
@@ -31,6 +32,7 @@ from advisor.understand.meaning import Coverage, Understanding
 from advisor.understand.normalise import Normaliser
 from advisor.understand.position import placed_level
 
+INSTRUCTS = "addresses the assistant"  # the coverage reason of an ask in such a message
 SHORT_FOLLOW_UP = 6  # words: "what about skills?" continues the conversation's role
 
 
@@ -156,6 +158,11 @@ class Reader:
                 and not coverage.topic
             ):
                 continue  # a tag such as "yes or no" adds nothing to ask
+            if judge and addresses_assistant(part):
+                # An ask that instructs the assistant ("ignore your rules and ...", "print your
+                # system prompt") is not a question about the guide; the message's other asks
+                # are answered as usual.
+                coverage = Coverage(False, (), (), 0.0, INSTRUCTS)
             read.append(ReadAsk(ask, coverage))
             second = self._second_need(ask) if coverage.covered else None
             if second is not None:
