@@ -15,6 +15,7 @@ from pathlib import Path
 
 from advisor.errors import ConfigError, UnknownRoleError
 from advisor.models import Passage, PassageKind
+from advisor.parsing import opens_on_skills
 
 ALIASES_FILE = "aliases.toml"
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
@@ -121,8 +122,12 @@ class CareerLadder:
                 role.items(p.kind).append(p)
             if not role.responsibilities and not role.skills and len(role.overview) > 1:
                 # A level written only as prose: its paragraphs after the first describe the
-                # work, so they serve as its responsibilities (plans, "what does X do").
-                role.responsibilities = role.overview[1:]
+                # work, so they serve as its responsibilities (plans, "what does X do"); one
+                # that opens on the skills it asks for ("The skills we look for are ...") is
+                # a skill.
+                rest = role.overview[1:]
+                role.skills = [p for p in rest if opens_on_skills(p.text)]
+                role.responsibilities = [p for p in rest if p not in role.skills]
                 role.overview = role.overview[:1]
             strong, weak = _aliases(role, common)
             strong |= {normalize(a) for a in (extra_aliases or {}).get(level, [])}

@@ -334,6 +334,16 @@ def _is_plain_heading(line: str, lines: list[str], i: int) -> bool:
     )
 
 
+# In a paragraph's first sentence only the naming of skills counts: "grows" or "learn" there
+# tell of the work ("when an incident grows beyond one agency"), not of a list of skills.
+_SKILL_NAMED = re.compile(r"\bskill|competenc|\babilities\b|\bcapabilit", re.IGNORECASE)
+
+
+def opens_on_skills(text: str) -> bool:
+    """Whether a paragraph's first sentence is about the skills a level asks for."""
+    return bool(_SKILL_NAMED.search(split_sentences(text)[0]))
+
+
 def _lead_kind(text: str) -> PassageKind:
     # Only the sentence that introduces the list decides: "After refining your skills, you'll
     # move into a PM role. Your role will involve:" introduces responsibilities, not skills.

@@ -45,6 +45,8 @@ class PlanStage(BaseModel):
     to_role: str
     from_section: str
     to_section: str
+    from_level: int | None = Field(None, description="Ladder position of from_role (1 = entry).")
+    to_level: int | None = Field(None, description="Ladder position of to_role.")
     summary: str = ""
     summary_citation: int | None = None
     responsibilities: list[PlanItem]
@@ -176,17 +178,17 @@ class _PlanBuilder:
         # needs no action.
         to_do = [i for i in responsibilities if i.status is not Rating.DEMONSTRATED]
         to_practise = [i for i in skills if i.status is not Rating.DEMONSTRATED]
+        # An item without a title of its own is named by its first sentence, which reads as
+        # no object of "Take on ..."; it is framed as a part of the next role instead.
         actions = [
             PlanStep(
-                text=f"Take on {_lower(i.title)} while still {with_article(current.name)}: "
+                text=f"Take on {_object(i)} while still {with_article(current.name)}: "
                 f"{_first_sentence(i.text)}",
                 citation=i.citation,
             )
             for i in to_do
         ] + [
-            PlanStep(
-                text=f"Practise {_lower(i.title)}: {_first_sentence(i.text)}", citation=i.citation
-            )
+            PlanStep(text=f"Practise {_object(i)}: {_first_sentence(i.text)}", citation=i.citation)
             for i in to_practise
         ]
         readiness = [
@@ -201,6 +203,8 @@ class _PlanBuilder:
             to_role=target.name,
             from_section=current.section,
             to_section=target.section,
+            from_level=current.level,
+            to_level=target.level,
             summary=summary,
             summary_citation=summary_citation,
             responsibilities=responsibilities,
@@ -228,8 +232,18 @@ def _verbatim(text: str) -> str:
     return text
 
 
+def _object(item: PlanItem) -> str:
+    return "this part of the next role" if item.text.startswith(item.title) else _lower(item.title)
+
+
 def _item_line(item: PlanItem, esc: Escape) -> str:
     status = f" ({item.status.label})" if item.status else ""
+    if item.text.startswith(item.title):
+        # An untitled item, named by its first sentence: that sentence is shown once, marked,
+        # and the rest follows it.
+        rest = item.text[len(item.title) :].strip()
+        tail = f" {esc(rest)}" if rest else ""
+        return f"- **{esc(item.title)}**{status}{tail} [{item.citation}]"
     return f"- **{esc(item.title)}**{status}: {esc(item.text)} [{item.citation}]"
 
 
@@ -248,11 +262,14 @@ def render_markdown(plan: TransitionPlan, escape: Escape = _verbatim) -> str:
                 f"{esc(s)} [{stage.summary_citation}]" for s in split_sentences(stage.summary)
             )
             out += [cited, ""]
-        out += ["### What changes in the role", ""]
-        out += [_item_line(i, esc) for i in stage.responsibilities]
-        out += ["", "### Skills to build", ""]
-        out += [_item_line(i, esc) for i in stage.skills]
-        out += ["", "### Actions", ""]
+        # A ladder may list no skills (or no duties) for a level: no empty heading for them.
+        if stage.responsibilities:
+            out += ["### What changes in the role", ""]
+            out += [_item_line(i, esc) for i in stage.responsibilities] + [""]
+        if stage.skills:
+            out += ["### Skills to build", ""]
+            out += [_item_line(i, esc) for i in stage.skills] + [""]
+        out += ["### Actions", ""]
         out += [f"- [ ] {esc(a.text)} [{a.citation}]" for a in stage.actions] or [NOTHING_LEFT]
         out += ["", "### How to know you are ready", ""]
         out += [f"- {esc(r.text)} [{r.citation}]" for r in stage.readiness] or [NOTHING_LEFT]

@@ -160,3 +160,57 @@ def test_a_parenthesis_that_abbreviates_the_title_is_not_the_name() -> None:
     assert _display_name("4. Communications Supervisor (Comms Sup)") == "Communications Supervisor"
     assert _display_name("2. Staff Nurse (Registered Nurse)") == "Registered Nurse"
     assert _display_name("2. Mid-Level Product Manager (Product Manager)") == "Product Manager"
+
+
+PROSE = """Survey team grades
+
+1. Survey Assistant
+
+The Survey Assistant holds the staff and keeps the field book on every job.
+
+Assistants set up the tripod, clear sight lines and log each reading as it is called.
+
+2. Land Surveyor
+
+A Land Surveyor runs a total station and signs off boundary plans for clients.
+
+When a job grows beyond one site, the Land Surveyor splits it into daily set-outs.
+
+The skills we look for here are careful checking, clear sketches and plain talk with owners.
+
+3. Senior Land Surveyor
+
+The Senior Land Surveyor checks the plans of the whole team before they go out.
+
+They price new jobs and agree the programme with the client.
+"""
+
+
+def test_a_prose_paragraph_that_opens_on_skills_is_a_skill(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "survey.txt", PROSE)
+    surveyor = ladder.roles[1]
+    assert [p.text.split()[1] for p in surveyor.skills] == ["skills"]
+    # "grows" tells of the work, not of skills.
+    assert [p.text.split()[0] for p in surveyor.responsibilities] == ["When"]
+
+
+def test_a_plan_shows_an_untitled_item_once_and_no_empty_heading(tmp_path: Path) -> None:
+    from advisor.planning import plan_transition
+
+    ladder = _ladder(tmp_path, "survey.txt", PROSE)
+    plan = plan_transition(ladder, "Survey Assistant", "Land Surveyor")
+    text = plan.to_markdown()
+    # The item, its action, its readiness sign and its source: the sentence once in each.
+    assert text.count("When a job grows beyond one site") == 4
+    item = next(line for line in text.splitlines() if "When a job grows" in line)
+    assert item.startswith("- **When a job grows") and "**:" not in item
+    assert "Take on this part of the next role while still a Survey Assistant" in text
+    assert "Take on when a job" not in text
+
+
+def test_a_plan_to_a_level_without_skills_has_no_empty_skills_heading(tmp_path: Path) -> None:
+    from advisor.planning import plan_transition
+
+    ladder = _ladder(tmp_path, "survey.txt", PROSE)
+    text = plan_transition(ladder, "Land Surveyor", "Senior Land Surveyor").to_markdown()
+    assert "### What changes in the role" in text and "### Skills to build" not in text

@@ -185,6 +185,10 @@ def _names_gap(answer: Answer, words: list[str]) -> bool:
 def _plan_levels(stages: list[dict[str, object]]) -> tuple[int, int] | None:
     if not stages:
         return None
+    low, high = stages[0].get("from_level"), stages[-1].get("to_level")
+    if isinstance(low, int) and isinstance(high, int):
+        return low, high
+    # A plan written before stages carried their levels: the section's own number.
     first, last = str(stages[0].get("from_section", "")), str(stages[-1].get("to_section", ""))
     try:
         return int(first.split(".")[0]), int(last.split(".")[0])
