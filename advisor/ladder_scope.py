@@ -19,7 +19,7 @@ from advisor.conversation import Message
 from advisor.direct import Answerer
 from advisor.errors import AdvisorError
 from advisor.ladder import CareerLadder, normalize
-from advisor.lexicon import STOPWORDS
+from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.understand.asks import Need
 from advisor.understand.meaning import framing_words
 from advisor.understand.normalise import Normaliser
@@ -289,6 +289,13 @@ def choose_scope(
     mentioned = [s for s in covering if s.ladder.mentions(text)]
     if len(mentioned) == 1:
         return chosen(mentioned[0])
+    # Only the asks' subjects count, not how they are put ("who sits at the top").
+    subjects = " ".join(w for s in covering for r in readings[id(s)].asks for w in r.coverage.topic)
+    distinct = _own_vocabulary(mentioned or covering, subjects)
+    if len(distinct) == 1:
+        # "what does the top job in the kitchen do?": a word only one of the ladders'
+        # documents uses ("kitchen") says which ladder is meant.
+        return chosen(distinct[0])
     if not mentioned and all(
         r.ask.need is Need.TOPIC and r.coverage.topic and not r.coverage.about_document
         for s in covering
@@ -299,6 +306,19 @@ def choose_scope(
         return chosen(covering[0])
     # The ladder's levels, a role's duties, "this guide": each ladder answers differently.
     return ScopeChoice(None, tuple(mentioned or covering))
+
+
+def _own_vocabulary(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:
+    """The scope whose document alone uses the most words of the text (by stem), when one
+    does strictly more than every other; function words and question framing never count."""
+    asked = {stem(w) for w in tokens(text) if w not in STOPWORDS and w not in framing_words()}
+    used = [asked & s.reader.understanding.corpus_stems for s in scopes]
+    own = [
+        len(used[i] - set().union(*(u for j, u in enumerate(used) if j != i)))
+        for i in range(len(scopes))
+    ]
+    best = max(own, default=0)
+    return [scopes[own.index(best)]] if best and own.count(best) == 1 else []
 
 
 def worded_scopes(scopes: Sequence[LadderScope], text: str) -> list[LadderScope]:

@@ -304,3 +304,18 @@ def test_a_refusal_lists_at_most_ten_ladders_and_counts_the_rest() -> None:
     assert "Keeper 9" in text and "Keeper 10" not in text
     assert text.endswith("; and 5 more.")
     assert "more" not in _ladders_listed(ladders[:3])
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # No role named; a word only one ladder's document uses says which ladder is meant.
+        ("who sits at the top, and what do they decide about the honey harvest?", BEES),
+        ("who's at the top and how do they look after the lens?", KEEPER),
+    ],
+)
+def test_a_word_only_one_ladder_uses_picks_that_ladder(
+    multi: Advisor, question: str, source: str
+) -> None:
+    cited = _cited(multi, question)
+    assert cited and {s for s, _ in cited} == {source}, multi.ask(question).answer
