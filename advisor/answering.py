@@ -40,7 +40,7 @@ from advisor.understand.asks import Need, first_person, roles_in
 from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import INSTRUCTS, ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
-from advisor.wording import coverage_sentence, not_covered, refusal_text
+from advisor.wording import coverage_sentence, ladders_listing, not_covered, refusal_text
 
 _PLAN_NAMED = re.compile(r"\b(?:plan|roadmap|map out)\b", re.IGNORECASE)
 
@@ -78,7 +78,7 @@ class Advisor:
         selected: str | None = None,
     ) -> None:
         self.retriever = retriever
-        self.scopes = scopes
+        self._load(scopes)
         self.top_k = top_k
         self.max_question_chars = max_question_chars
         self.chat_model = chat_model
@@ -132,8 +132,14 @@ class Advisor:
         """Answer from a rebuilt index from now on (a ladder added or removed while serving),
         keeping the selected ladder if it is still loaded."""
         selected = self.selected.name if self.selected else None
-        self.retriever, self.scopes = retriever, scopes
+        self.retriever = retriever
+        self._load(scopes)
         self.selected = next((s for s in scopes if s.name == selected), None)
+
+    def _load(self, scopes: list[LadderScope]) -> None:
+        """Answer about these ladders; what refusals say about them is written once, here."""
+        self.scopes = scopes
+        self._ladders_listing = ladders_listing([s.ladder for s in scopes])
 
     def select(self, name: str | None) -> None:
         """Answer about this ladder when a message names none (UnknownLadderError if unknown)."""
@@ -464,7 +470,7 @@ class Advisor:
     def _refusal(
         self, question: str, reading: Reading, started: float, ladder: CareerLadder
     ) -> Answer:
-        text = refusal_text(reading, ladder, [s.ladder for s in self.scopes])
+        text = refusal_text(reading, ladder, self._ladders_listing)
         # An instruction is answered by the refusal's opening, not named again as a gap.
         gaps = [not_covered(r) for r in reading.uncovered if r.coverage.reason != INSTRUCTS]
         return self._uncited(question, text, started, "refused", gaps)

@@ -261,12 +261,13 @@ def choose_scope(
     worded = _worded(index, text)
     if len(worded) == 1:
         return ScopeChoice(worded[0])
-    candidates = list(scopes)
     bounded = nearest is not None and len(scopes) > READ_AT_MOST
     if nearest is not None and bounded:
         by_source = index.by_source
         ranked = [by_source[d] for d in dict.fromkeys(nearest(text)) if d in by_source]
-        candidates = ranked[:READ_AT_MOST] or candidates[:1]
+        candidates = ranked[:READ_AT_MOST] or [scopes[0]]
+    else:
+        candidates = list(scopes)  # every ladder is read: copied only then, not per question
     readings: dict[int, Reading] = {}
     for scope in candidates:
         readings[id(scope)] = scope.reader.read(question, history)

@@ -65,7 +65,7 @@ def run_scale(sizes: list[int], repeats: int) -> list[dict[str, Any]]:
 
 
 # Each curve: file stem, title, y label, how to read its values from a row, and why it bends.
-Curve = tuple[str, str, str, Callable[[dict[str, Any]], dict[str, float]], str]
+Curve = tuple[str, str, str, Callable[[dict[str, Any]], dict[str, float | None]], str]
 CURVES: list[Curve] = [
     (
         "cold_index",
@@ -179,13 +179,13 @@ def plot(rows: list[dict[str, Any]], curve: Curve, folder: Path) -> str | None:
         return None
     stem, title, unit, read, _ = curve
     xs = [float(r["passages"]) for r in rows]
-    series: dict[str, list[float]] = {}
-    for r in rows:
-        for name, value in read(r).items():
-            series.setdefault(name, []).append(value)
+    try:
+        series = points(rows, read)
+    except KeyError:
+        return None  # rows of an older bench_scale, without this figure
     fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
-    for name, ys in series.items():
-        ax.plot(xs, ys, marker="o", label=name)
+    for name, found in series.items():
+        ax.plot([x for _, x, _ in found], [y for _, _, y in found], marker="o", label=name)
     for x, r in zip(xs, rows, strict=True):
         ax.annotate(f"{r['copies']}x", (x, 0), xycoords=("data", "axes fraction"), fontsize=8)
     ax.set_xscale("log")
@@ -203,21 +203,33 @@ def plot(rows: list[dict[str, Any]], curve: Curve, folder: Path) -> str | None:
     return name
 
 
+def points(
+    rows: list[dict[str, Any]], read: Callable[[dict[str, Any]], dict[str, float | None]]
+) -> dict[str, list[tuple[str, float, float]]]:
+    """Each series' (size label, passages, value), leaving out sizes without the value: a
+    kept index (bench_scale --keep) has no cold-index figures."""
+    series: dict[str, list[tuple[str, float, float]]] = {}
+    for r in rows:
+        for name, value in read(r).items():
+            found = series.setdefault(name, [])
+            if value is not None:
+                found.append((f"{r['copies']}x", float(r["passages"]), value))
+    return series
+
+
 def curve_section(rows: list[dict[str, Any]], curve: Curve, image: str | None) -> str:
     _, title, unit, read, why = curve
-    labels = [f"{r['copies']}x" for r in rows]
-    xs = [float(r["passages"]) for r in rows]
     out = [f"### {title}", ""]
     if image:
         out += [f"![{title}]({image})", ""]
     try:
-        series: dict[str, list[float]] = {}
-        for r in rows:
-            for name, value in read(r).items():
-                series.setdefault(name, []).append(value)
+        series = points(rows, read)
     except KeyError as exc:
         return "\n".join([*out, f"(not measured by this bench_scale: {exc})", ""])
-    for name, ys in series.items():
+    for name, found in series.items():
+        labels = [label for label, _, _ in found]
+        xs = [x for _, x, _ in found]
+        ys = [y for _, _, y in found]
         ks = exponents(xs, ys)
         steps = ", ".join(f"{labels[i]}->{labels[i + 1]} {describe(k)}" for i, k in enumerate(ks))
         values = ", ".join(f"{labels[i]} {y:.3g} {unit}" for i, y in enumerate(ys))

@@ -8,6 +8,13 @@ synthetic in its first line and made distinct by a copy tag ("Payments 17") wove
 titles and sentences, so BM25 statistics and ladder names differ per copy like real documents.
 Each size runs in its own process, so its peak RSS is its own and no cache carries over.
 Figures are from one run on a shared machine: compare sizes and ratios, not single values.
+
+`--keep DIR` keeps each size's corpus and index in DIR/<N>x and reuses them on the next run
+(1000x takes minutes to index cold). A kept index is brought up to date instead of being built,
+so that run has no cold-index figures (cold index, passages/s, raw embed rate): they are left
+out, never taken from a warm index. Every other figure is measured as without it, except that
+the index on disk also holds what earlier runs' updates left in Chroma's files. Delete DIR (or
+the size's folder) to index cold again.
 """
 
 import argparse
@@ -136,8 +143,9 @@ def raw_rate(embedder: Any, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def measure(copies: int, repeats: int) -> dict[str, Any]:
-    """Every figure for one corpus size, in this process (run once per process)."""
+def measure(copies: int, repeats: int, keep: Path | None = None) -> dict[str, Any]:
+    """Every figure for one corpus size, in this process (run once per process); with `keep`,
+    the corpus and index live in keep/<copies>x and a kept index is reused (see --keep)."""
     import advisor  # noqa: F401  (telemetry switches first)
     from advisor import wiring
     from advisor.config import Settings
@@ -146,23 +154,33 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
     embedder = wiring.embedder()
     embedder.embed(["warm-up: load the model before the clock starts"])
     with tempfile.TemporaryDirectory() as tmp:
-        corpus, index_dir = Path(tmp) / "corpus", Path(tmp) / "index"
+        folder = keep / f"{copies}x" if keep is not None else Path(tmp)
+        corpus, index_dir = folder / "corpus", folder / "index"
+        kept = index_dir.is_dir() and any(index_dir.iterdir())
+        # Rewritten every run: a kept corpus goes back to the generator's text (the last run
+        # edited 1% of it), and the index catches up below.
         write_corpus(corpus, copies)
         settings = Settings(
             corpus_dir=corpus, index_dir=index_dir, show_progress=False, llm="extractive"
         )
-        # The embedder alone on (a sample of) the same passages, just before and just after
-        # the cold index: the machine is shared, so the ratio is taken within one run.
-        sample = raw_texts(corpus, RAW_SAMPLE)
-        raw = [raw_rate(embedder, sample)]
 
         def index() -> tuple[float, Any]:
             started = time.perf_counter()
             report = update_index(corpus, wiring.passage_store(settings), embedder)
             return time.perf_counter() - started, report
 
-        cold, built = index()
-        raw.append(raw_rate(embedder, sample))
+        cold: float | None = None
+        raw: list[float] = []
+        if kept:
+            _, built = index()  # brought up to date, not built: no cold figure from it
+        else:
+            # The embedder alone on (a sample of) the same passages, just before and just
+            # after the cold index: the machine is shared, so the ratio is taken within one run.
+            sample = raw_texts(corpus, RAW_SAMPLE)
+            raw.append(raw_rate(embedder, sample))
+            cold, built = index()
+            raw.append(raw_rate(embedder, sample))
+        passages = built.added + built.unchanged
         unchanged = []
         for _ in range(3):
             seconds, report = index()
@@ -193,11 +211,13 @@ def measure(copies: int, repeats: int) -> dict[str, Any]:
         "size": copies,
         "copies": copies,
         "documents": built.documents,
-        "passages": built.added,
+        "passages": passages,
+        "kept_index": kept,
+        # None: a kept index was reused, so nothing was indexed cold in this run.
         "cold_index_s": cold,
         "cold_s": cold,
-        "passages_per_s": built.added / cold,
-        "raw_embed_passages_per_s": statistics.mean(raw),
+        "passages_per_s": passages / cold if cold else None,
+        "raw_embed_passages_per_s": statistics.mean(raw) if raw else None,
         "raw_embed_runs": raw,
         "unchanged_reindex_s": statistics.median(unchanged),
         "unchanged_s": statistics.median(unchanged),
@@ -242,13 +262,15 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
+        # A kept index (--keep) was not indexed cold in its run: those cells say so.
+        cold = r.get("cold_index_s") is not None
         cells = [
             f"{r['size']}x ({r['documents']} docs)",
             f"{r['passages']:,}",
-            f"{r['cold_index_s']:.1f} s",
-            f"{r['passages_per_s']:.0f}",
-            f"{r['raw_embed_passages_per_s']:.0f}",
-            f"{r['passages_per_s'] / r['raw_embed_passages_per_s']:.2f}",
+            f"{r['cold_index_s']:.1f} s" if cold else "kept index",
+            f"{r['passages_per_s']:.0f}" if cold else "-",
+            f"{r['raw_embed_passages_per_s']:.0f}" if cold else "-",
+            f"{r['passages_per_s'] / r['raw_embed_passages_per_s']:.2f}" if cold else "-",
             f"{r['unchanged_reindex_s']:.2f} s",
             f"{r['changed_reindex_s']:.2f} s ({r['files_changed']} file(s), "
             f"{r['changed_added']} new)",
@@ -278,10 +300,17 @@ def main() -> None:
         action="store_true",
         help="keep the rows of other sizes already in benchmarks/results/scale.json",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep each size's corpus and index in DIR/<N>x and reuse them next run "
+        "(a reused index has no cold-index figures)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child: one size, JSON out
     args = parser.parse_args()
     if args.one is not None:
-        print(json.dumps(measure(args.one, args.repeats)))
+        print(json.dumps(measure(args.one, args.repeats, args.keep)))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     if args.with_1000x and 1000 not in sizes:
@@ -291,8 +320,9 @@ def main() -> None:
     rows = []
     for size in sizes:
         print(f"{size}x ...", file=sys.stderr, flush=True)
+        keep = ["--keep", str(args.keep.resolve())] if args.keep else []
         child = subprocess.run(
-            [sys.executable, __file__, "--one", str(size), "--repeats", str(args.repeats)],
+            [sys.executable, __file__, "--one", str(size), "--repeats", str(args.repeats), *keep],
             env={**os.environ, "ADVISOR_SHOW_PROGRESS": "false"},
             check=True,
             stdout=subprocess.PIPE,
@@ -324,6 +354,8 @@ def main() -> None:
         f"{RAW_SAMPLE} of the same passages, just before and just after the cold index (mean). "
         "Advisor start: building the advisor over the built index; the first start after an "
         "update writes the passage snapshot, later starts read it (median of 2). "
+        "Kept index: with --keep, a size whose index an earlier run kept was brought up to date, "
+        "not indexed cold, so it has no cold-index figures. "
         f"Ask latency: in-process, extractive backend, rounds of "
         f"{sum(len(q) for q in QUESTIONS.values())} questions after a warm-up question of each "
         "kind (what a process builds once: the speller, a ladder's understanding on first "

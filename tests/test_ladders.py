@@ -294,16 +294,17 @@ def test_a_ladders_general_passages_are_those_a_scan_of_every_passage_finds(
 
 def test_a_refusal_lists_at_most_ten_ladders_and_counts_the_rest() -> None:
     from advisor.ladder import CareerLadder, Role
-    from advisor.wording import LISTED_LADDERS, _ladders_listed
+    from advisor.wording import LISTED_LADDERS, ladders_listing
 
-    ladders = tuple(
+    ladders = [
         CareerLadder([Role(level=1, section=f"1. Keeper {i}", name=f"Keeper {i}")])
         for i in range(LISTED_LADDERS + 5)
-    )
-    text = _ladders_listed(ladders)
-    assert "Keeper 9" in text and "Keeper 10" not in text
+    ]
+    text = ladders_listing(ladders)
+    assert text is not None and "Keeper 9" in text and "Keeper 10" not in text
     assert text.endswith("; and 5 more.")
-    assert "more" not in _ladders_listed(ladders[:3])
+    assert "more" not in (ladders_listing(ladders[:3]) or "")
+    assert ladders_listing(ladders[:1]) is None  # one ladder: the refusal says what it covers
 
 
 @pytest.mark.parametrize(
