@@ -30,6 +30,9 @@ from advisor.understand.asks import (
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 FOCUSED_PASSAGES = 3
+# Items quoted, and titles named, for one role: a competency matrix may give a level fifty
+# rows, and an answer that quotes them all answers nothing. The rest are counted.
+LISTED_ITEMS = 8
 PARAGRAPH_SENTENCES = 2  # sentences quoted from a long paragraph, best match first
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE)
 # Asking for the whole ladder rather than one end of it.
@@ -106,6 +109,10 @@ class Answerer:
         role = roles[0]
         if ask.need is Need.COMPARE and len(roles) >= 2:
             low, high = sorted(roles[:2], key=lambda r: r.level)
+            if topic:
+                # "how is fault finding different for X and Y?": each level's own lines on
+                # the subject, side by side, not their whole lists.
+                return self.compare_on(low, high, ranked)
             return self.compare(low, high)
         if ask.need is Need.NEXT:
             return self.neighbour(role, upward=True)
@@ -129,7 +136,7 @@ class Answerer:
         if not items:
             return self.intro(role, sentences=3)
         lead = summary(role, kind)
-        rest = [said(p.text, p, bullet=True) for p in items[:limit]]
+        rest = [said(p.text, p, bullet=True) for p in items[: limit or LISTED_ITEMS]]
         return [lead, *rest] if lead is not None else rest
 
     def intro(self, role: Role, sentences: int = 1) -> list[Statement]:
@@ -165,8 +172,8 @@ class Answerer:
         )
         if low_line is not None and high_line is not None:
             # The direct answer: what each is responsible for, in one sentence.
-            low_items = _listing(low.items(PassageKind.RESPONSIBILITY))
-            high_items = _listing(high.items(PassageKind.RESPONSIBILITY))
+            low_items = _listing(low.items(PassageKind.RESPONSIBILITY)[:LISTED_ITEMS])
+            high_items = _listing(high.items(PassageKind.RESPONSIBILITY)[:LISTED_ITEMS])
             out.append(
                 said(
                     f"{_capital(with_article(low.name))} is responsible for {low_items}; "
@@ -191,6 +198,18 @@ class Answerer:
             if not role.responsibilities and not role.skills:
                 out += self.intro(role, 2)
         return out
+
+    def compare_on(self, low: Role, high: Role, ranked: list[Passage]) -> list[Statement]:
+        """Each role's passages closest to the ask's subject (`ranked`, best first), under
+        the role's name."""
+        out: list[Statement] = []
+        for role in (low, high):
+            own = [p for p in ranked if p.level == role.level][:2]
+            if not own:
+                continue
+            out.append(heading(role.name))
+            out += [said(p.text, p, bullet=True) for p in own]
+        return out or self.compare(low, high)
 
     def order(self, ask: Ask) -> list[Statement]:
         roles = list(self.ladder.roles)
@@ -496,6 +515,14 @@ def summary(role: Role, kind: PassageKind) -> Statement | None:
     if not titled:
         return None
     label = "Skills to develop as" if kind is PassageKind.SKILL else "Responsibilities of"
+    if len(titled) > LISTED_ITEMS:
+        # A long list is named in part, and says it is a part: the guide's first titles.
+        shown = titled[:LISTED_ITEMS]
+        return said(
+            f"{label} {with_article(role.name)} include {_listing(shown)} "
+            f"({len(shown)} of the {len(titled)} the guide lists).",
+            *shown,
+        )
     return said(f"{label} {with_article(role.name)}: {_listing(titled)}.", *titled)
 
 

@@ -214,3 +214,43 @@ def test_a_plan_to_a_level_without_skills_has_no_empty_skills_heading(tmp_path: 
     ladder = _ladder(tmp_path, "survey.txt", PROSE)
     text = plan_transition(ladder, "Land Surveyor", "Senior Land Surveyor").to_markdown()
     assert "### What changes in the role" in text and "### Skills to build" not in text
+
+
+def _matrix(tmp_path: Path, rows: int) -> CareerLadder:
+    levels = ["Trainee Rigger", "Rigger", "Senior Rigger"]
+    lines = ["Competency," + ",".join(levels)]
+    for i in range(rows):
+        lines.append(f"Task {i} area," + ",".join(f"{lv} does task {i} well." for lv in levels))
+    lines.append(
+        "Knot tying,"
+        + ",".join(f"{lv} ties the bowline number {n}." for n, lv in enumerate(levels))
+    )
+    return _ladder(tmp_path, "rigging.csv", "\n".join(lines) + "\n")
+
+
+def test_a_long_matrix_is_answered_in_part_and_says_so(tmp_path: Path) -> None:
+    from advisor.direct import LISTED_ITEMS, summary
+
+    ladder = _matrix(tmp_path, 30)
+    rigger = ladder.roles[1]
+    line = summary(rigger, PassageKind.RESPONSIBILITY)
+    assert line is not None
+    assert f"({LISTED_ITEMS} of the 31 the guide lists)" in line.text
+    assert len(line.passages) == LISTED_ITEMS
+
+
+def test_a_comparison_on_a_subject_shows_each_levels_own_line(tmp_path: Path) -> None:
+    from advisor import wiring
+    from advisor.config import Settings
+    from advisor.indexing import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _matrix(corpus, 30)
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    answer = advisor.ask("How is knot tying different for a Rigger vs a Senior Rigger?")
+    assert "bowline number 1" in answer.answer and "bowline number 2" in answer.answer
+    # Only the subject's lines, not every row of both levels.
+    assert "task 7" not in answer.answer, answer.answer
