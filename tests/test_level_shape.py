@@ -254,3 +254,23 @@ def test_a_comparison_on_a_subject_shows_each_levels_own_line(tmp_path: Path) ->
     assert "bowline number 1" in answer.answer and "bowline number 2" in answer.answer
     # Only the subject's lines, not every row of both levels.
     assert "task 7" not in answer.answer, answer.answer
+
+
+def test_a_title_the_ladder_only_mentions_is_not_described(tmp_path: Path) -> None:
+    from advisor import wiring
+    from advisor.config import Settings
+    from advisor.indexing import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = TITLES_ONLY.replace(
+        "- Rostering: Set the boarding roster for the whole station.",
+        "- Rostering: Set the boarding roster and send it to the Port Operations Director.",
+    )
+    (corpus / "pilots.md").write_text(text, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    assert advisor.ask("What does the Port Operations Director do?").refused
+    chief = advisor.ask("What does the Chief Pilot do?")
+    assert not chief.refused and "Port Operations Director" in chief.answer

@@ -321,14 +321,20 @@ class Understanding:
                     return part
         return None
 
-    def other_role(self, text: str) -> str | None:
+    def other_role(self, text: str, described: bool = False) -> str | None:
         """A job title the ask names that is not a level of this ladder ("harbour officer",
-        "program manager"): the guide does not describe it."""
+        "program manager"): the guide does not describe it. `described`: the ask wants the
+        role itself described (its duties, its skills), so a title the guide only mentions
+        ("reports to the General Manager") is not described either."""
         words = re.findall(r"[a-z]+", mask_roles(text, self.ladder, placeholder=" , ").lower())
         for before, head in pairwise(words):
-            if head not in self.job_heads or before in STOPWORDS or before in self.framing:
+            if head not in self.job_heads or before in STOPWORDS:
                 continue
-            if f"{before} {head}" not in self.corpus_text:
+            if described and f"{before} {head}" in self.corpus_text:
+                # Named in the guide's text ("the restaurant's General Manager"), whatever
+                # its first word, but not described by it.
+                return f"{before} {head}"
+            if before not in self.framing and f"{before} {head}" not in self.corpus_text:
                 return f"{before} {head}"
         return None
 
@@ -369,7 +375,7 @@ class Understanding:
     def _coverage(
         self, text: str, roles: list[Role], need: Need, document: bool, claim: bool
     ) -> Coverage:
-        other = self.other_role(text)
+        other = self.other_role(text, described=not roles and need in {*ITEM_NEEDS, Need.TOPIC})
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
         topic, strange = self.topic(text) if claim else self._subject(text, roles, need, document)
