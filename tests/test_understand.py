@@ -762,3 +762,19 @@ def test_the_other_asks_of_a_message_that_instructs_the_assistant_are_answered(
     assert not answer.refused
     assert answer.citations and all(c.section.startswith("3") for c in answer.citations)
     assert "system prompt" not in answer.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        # Close paraphrases of a comparison or a plan between named levels: answered.
+        ("what distinguishes an APM from a PM?", False),
+        ("chart my path from senior PM up to VP", False),
+        # A comparison of something the guide lacks: refused.
+        ("what's the bonus difference between a PM and a senior PM?", True),
+    ],
+)
+def test_a_comparison_or_plan_in_other_words_is_answered(
+    guide_advisor: Advisor, question: str, refused: bool
+) -> None:
+    assert guide_advisor.ask(question).refused is refused

@@ -26,10 +26,11 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles
-from advisor.understand.tagging import wording_words
+from advisor.understand.tagging import naming_words, wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
+SYNONYM_MIN = 0.6  # word cosine at which a word the guide lacks means one it uses ("route"/"path")
 NEED_MIN = 0.5  # cosine to the closest need example below which an ask is about a topic
 
 
@@ -406,8 +407,16 @@ class Understanding:
         if (
             strange
             and roles
-            and need in (Need.DUTIES, Need.SKILLS, Need.NEXT, Need.PREVIOUS)
+            and need
+            in (Need.DUTIES, Need.SKILLS, Need.NEXT, Need.PREVIOUS, Need.COMPARE, Need.PLAN)
             and self.need_score(text) >= PARAPHRASE_MIN
+            # Between two levels, a noun the guide lacks names what is compared or planned
+            # ("the bonus difference"), unless a word of the guide means nearly the same
+            # ("my route" for "path").
+            and (
+                need not in (Need.COMPARE, Need.PLAN)
+                or all(self._near_guide_word(w) for w in naming_words(text, strange))
+            )
         ):
             # "what does a VP need to get good at": a close paraphrase of a need the ladder
             # answers; its odd words are wording, not a subject the guide lacks, so they are
@@ -450,6 +459,13 @@ class Understanding:
         if wording and (anchored or kept):
             return kept, [w for w in strange if w not in wording]
         return topic, strange
+
+    def _near_guide_word(self, word: str) -> bool:
+        vector = self.embedder.embed([word])[0]
+        return (
+            bool(len(self.vocabulary_vectors))
+            and float(np.max(self.vocabulary_vectors @ vector)) >= SYNONYM_MIN
+        )
 
     def _present(self, topic: list[str], roles: list[Role]) -> float:
         """Share of the topic's words that the named roles' passages (or any) use."""

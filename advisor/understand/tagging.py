@@ -67,3 +67,12 @@ def wording_words(
         or (verbs_only and pos not in ("VERB", "AUX"))
     }
     return [w for w in words if w in seen and w not in asked]
+
+
+def naming_words(text: str, words: list[str]) -> list[str]:
+    """Those of words (lower-case, from text) the tagger reads as naming something (a noun, a
+    name, a figure) somewhere in text."""
+    if not words:
+        return []
+    named = {w for w, pos, dep in _tags(text) if pos in _NAMING and dep != "nummod"}
+    return [w for w in words if w in named]
