@@ -778,3 +778,18 @@ def test_a_comparison_or_plan_in_other_words_is_answered(
     guide_advisor: Advisor, question: str, refused: bool
 ) -> None:
     assert guide_advisor.ask(question).refused is refused
+
+
+def test_shorthand_written_with_a_semicolon_is_expanded(guide_advisor: Advisor) -> None:
+    reading = guide_advisor.reader.read("tl;dr on the senior PM role pls")
+    assert "tl" not in reading.text.split() and "dr" not in reading.text.split()
+    assert reading.covered
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Describe the APM job in three lines.", "sum up what a senior PM does in 2 sentences"],
+)
+def test_a_count_of_the_answer_is_not_its_subject(guide_advisor: Advisor, question: str) -> None:
+    answer = guide_advisor.ask(question)
+    assert not answer.refused, answer.answer

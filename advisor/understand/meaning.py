@@ -26,7 +26,7 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles
-from advisor.understand.tagging import naming_words, wording_words
+from advisor.understand.tagging import count_words, naming_words, wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
@@ -446,6 +446,9 @@ class Understanding:
         words. A strange noun ("bonus", "interview") stays the subject.
         """
         topic, strange = self.topic(text)
+        counts = set(count_words(text, strange))
+        topic = [w for w in topic if w not in counts]
+        strange = [w for w in strange if w not in counts]
         if not strange:
             return topic, strange
         about_text = document or self.names_document_part(text)

@@ -22,8 +22,11 @@ RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus wor
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
 RECENT_TEXTS = 256  # texts whose normal form is remembered
-# A word, or a chat shorthand written with a slash ("w/", "w/o"), which the file spells without.
-_WORD = re.compile(r"[A-Za-z]/[A-Za-z](?![A-Za-z])|[A-Za-z]/(?![A-Za-z])|[A-Za-z][A-Za-z']*")
+# A word, or a chat shorthand written with a slash or a semicolon ("w/", "w/o", "tl;dr").
+_WORD = re.compile(
+    r"[A-Za-z]/[A-Za-z](?![A-Za-z])|[A-Za-z]/(?![A-Za-z])|[A-Za-z]{2};[A-Za-z]{2}(?![A-Za-z])"
+    r"|[A-Za-z][A-Za-z']*"
+)
 _AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
 
 
@@ -122,8 +125,8 @@ class Normaliser:
 
     def _expand(self, word: str) -> str:
         lower = word.lower().replace("'", "")
-        if "/" in word:
-            return abbreviations().get(lower.replace("/", ""), word)
+        if "/" in word or ";" in word:
+            return abbreviations().get(re.sub(r"[/;]", "", lower), word)
         if lower in self.protected or "'" in word:
             return word
         return abbreviations().get(lower, word)

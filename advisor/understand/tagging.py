@@ -76,3 +76,12 @@ def naming_words(text: str, words: list[str]) -> list[str]:
         return []
     named = {w for w, pos, dep in _tags(text) if pos in _NAMING and dep != "nummod"}
     return [w for w in words if w in named]
+
+
+def count_words(text: str, words: list[str]) -> list[str]:
+    """Those of words that count a noun in text ("in two sentences", "which three skills"):
+    how much is asked for, never what."""
+    if not words:
+        return []
+    counts = {w for w, pos, dep in _tags(text) if pos == "NUM" and dep == "nummod"}
+    return [w for w in words if w in counts]
