@@ -134,6 +134,7 @@ class CareerLadder:
             role.aliases = sorted(strong)
             role.weak_aliases = sorted(weak - strong)
             roles.append(role)
+        _add_short_titles(roles)
         family = _family_names(common)
         _add_seniority_names(roles, common, family, normalize(" ".join(p.text for p in passages)))
         ladder = cls(roles)
@@ -361,6 +362,26 @@ def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
         if qualifier:
             weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
     return strong, weak
+
+
+def _add_short_titles(roles: list[Role]) -> None:
+    """A title without its first words, of two words or more, is a name of its role when no
+    other level's name contains it: people say "call taker" for "Emergency Call Taker" and
+    "training officer" for "Communications Training Officer". One word alone ("officer",
+    "manager") is too common to name a level."""
+    full = {r.level: [normalize(n) for n in _names(r)] for r in roles}
+    for role in roles:
+        others = [n for r in roles if r is not role for n in full[r.level]]
+        for name in full[role.level]:
+            words = name.split()
+            for start in range(1, len(words) - 1):
+                tail = " ".join(words[start:])
+                if words[start] in _LINK_WORDS or any(
+                    re.search(rf"(?<![a-z]){re.escape(tail)}(?![a-z])", n) for n in others
+                ):
+                    continue
+                if tail not in role.aliases:
+                    role.aliases.append(tail)
 
 
 @cache

@@ -274,3 +274,26 @@ def test_a_title_the_ladder_only_mentions_is_not_described(tmp_path: Path) -> No
     assert advisor.ask("What does the Port Operations Director do?").refused
     chief = advisor.ask("What does the Chief Pilot do?")
     assert not chief.refused and "Port Operations Director" in chief.answer
+
+
+def test_a_title_without_its_first_words_names_its_level_when_no_other_does(
+    tmp_path: Path,
+) -> None:
+    text = "# Hotel desk grades\n\n" + "\n\n".join(
+        f"## {n}. {title}\n\n{title}s keep the front desk running.\n\n- Work: {duty}"
+        for n, (title, duty) in enumerate(
+            [
+                ("Night Desk Clerk", "Check guests in after midnight."),
+                ("Senior Desk Clerk", "Handle complaints."),
+                ("Regional Desk Manager", "Set the rota for every hotel."),
+            ],
+            1,
+        )
+    )
+    ladder = _ladder(tmp_path, "hotel.md", text + "\n")
+    night, senior, regional = ladder.roles
+    assert "desk manager" in regional.aliases
+    # "desk clerk" is in two titles: it names neither.
+    assert "desk clerk" not in night.aliases and "desk clerk" not in senior.aliases
+    assert [m.role for m in ladder.mentions("what does a desk manager do?")] == [regional]
+    assert ladder.mentions("what does a manager do?") == []
