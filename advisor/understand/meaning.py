@@ -264,10 +264,8 @@ class Understanding:
                 continue
             if word in self.family_words:
                 continue  # the job family's name ("entry-level product roles") names no topic
-            # By stem only for a word the guide does not use itself: "developer" shares its
-            # stem with the framing "develop" but is a subject where the guide names it.
             framing = {word, word.removesuffix("s")} & self.framing or (
-                stem(word) in self.framing_stems and word not in self.corpus_words
+                stem(word) in self.framing_stems
             )
             in_term = any(
                 pair in self.corpus_pairs
