@@ -126,6 +126,10 @@ class Answerer:
             found = self.items(role, PassageKind.RESPONSIBILITY)
             if not role.responsibilities:
                 return found
+            if summary(role, PassageKind.RESPONSIBILITY) is None:
+                # Untitled duties (a level written as prose) have no one-line summary to
+                # open with: the guide's opening words for the level say what it is first.
+                return _unique([*self.intro(role, 2), *found])
             return _unique([found[0], *self.intro(role, 2), *found[1:]])
         return self.focused(ranked, roles, ask.text)
 

@@ -297,3 +297,19 @@ def test_a_title_without_its_first_words_names_its_level_when_no_other_does(
     assert "desk clerk" not in night.aliases and "desk clerk" not in senior.aliases
     assert [m.role for m in ladder.mentions("what does a desk manager do?")] == [regional]
     assert ladder.mentions("what does a manager do?") == []
+
+
+def test_a_prose_levels_duties_open_with_what_the_level_is(tmp_path: Path) -> None:
+    from advisor import wiring
+    from advisor.config import Settings
+    from advisor.indexing import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "survey.txt").write_text(PROSE, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    answer = advisor.ask("What does a Land Surveyor do?")
+    assert answer.answer.startswith("A Land Surveyor runs a total station"), answer.answer
+    assert "splits it into daily set-outs" in answer.answer
