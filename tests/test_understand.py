@@ -793,3 +793,11 @@ def test_shorthand_written_with_a_semicolon_is_expanded(guide_advisor: Advisor) 
 def test_a_count_of_the_answer_is_not_its_subject(guide_advisor: Advisor, question: str) -> None:
     answer = guide_advisor.ask(question)
     assert not answer.refused, answer.answer
+
+
+def test_an_amount_asked_after_a_covered_ask_is_named_not_dropped(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("what does a lead PM work on, and how much do they take home?")
+    assert not answer.refused and answer.citations
+    assert answer.not_covered and "take home" in answer.not_covered[0], answer.answer

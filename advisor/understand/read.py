@@ -156,6 +156,9 @@ class Reader:
                 and ask.inherited_roles
                 and ask.need is Need.TOPIC
                 and not coverage.topic
+                # "and how much do they make?" names nothing the guide knows but is an ask
+                # the guide does not cover, to be named as such.
+                and coverage.covered
             ):
                 continue  # a tag such as "yes or no" adds nothing to ask
             if judge and addresses_assistant(part):
