@@ -22,7 +22,7 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 
 OVERLAP_VERBATIM = 0.8  # this much of the sentence's content words in one passage: a quote
-OVERLAP_MIN = 0.35  # below this, no similarity score makes a paraphrase supported
+OVERLAP_MIN = 0.5  # below this, no similarity score makes a paraphrase supported
 SIMILARITY_MIN = 0.6  # embedding cosine a paraphrase needs (with OVERLAP_MIN)
 MIN_TERMS = 3  # fewer content words than this is a fragment, not a claim
 MAX_COMBINED = 4  # passages one summary sentence may draw on
