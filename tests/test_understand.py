@@ -801,3 +801,18 @@ def test_an_amount_asked_after_a_covered_ask_is_named_not_dropped(
     answer = guide_advisor.ask("what does a lead PM work on, and how much do they take home?")
     assert not answer.refused and answer.citations
     assert answer.not_covered and "take home" in answer.not_covered[0], answer.answer
+
+
+def test_two_roles_named_before_a_comparing_ask_are_both_compared(guide_advisor: Advisor) -> None:
+    reading = guide_advisor.reader.read("APM versus senior PM. how do they differ?")
+    ask = reading.asks[-1].ask
+    assert sorted(r.level for r in ask.roles) == [1, 3] and ask.need.value == "compare"
+
+
+def test_two_roles_in_the_context_do_not_make_any_ask_a_comparison(
+    guide_advisor: Advisor,
+) -> None:
+    reading = guide_advisor.reader.read(
+        "I was just made a senior PM and two APMs now sit with me. what is my job with them?"
+    )
+    assert reading.asks[-1].ask.need.value != "compare"

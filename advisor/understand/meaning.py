@@ -188,6 +188,10 @@ class Understanding:
         best = int(np.argmax(sims))
         return self.need_labels[best], float(sims[best])
 
+    def closest_need(self, text: str) -> Need | None:
+        """The need whose examples the text is closest to, however close."""
+        return self._closest_need(text)[0]
+
     def need_score(self, text: str) -> float:
         """How closely the ask paraphrases one of the need examples (max cosine)."""
         return self._closest_need(text)[1]

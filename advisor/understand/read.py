@@ -107,6 +107,9 @@ class Reader:
         # responsible for?") is what its asks are about when they name none.
         named = [r for sentence in context for r in roles_in(sentence, self.ladder)]
         previous: tuple[Role, ...] = tuple(named[:1])
+        # "sous chef vs head chef, what's the actual difference?": two roles named before an
+        # ask that compares are both what it compares.
+        pair = tuple({id(r): r for r in named}.values())[:2]
         # "I'm a senior keeper and want to be a master keeper. What does that role involve?":
         # a role named after the user's own is where they are headed, and "that" points at it.
         target = named[-1] if named and named[-1] is not state.user else None
@@ -117,6 +120,13 @@ class Reader:
             if placed is not None:
                 part = f"{part[: placed.start]}{placed.role.name}{part[placed.end :]}"
             ask = self._ask(part, state, previous, target)
+            if (
+                ask.inherited_roles
+                and len(pair) == 2
+                and ask.roles == previous
+                and self.understanding.closest_need(part) is Need.COMPARE
+            ):
+                ask = replace(ask, roles=pair, need=Need.COMPARE)
             if ask.need in ITEM_NEEDS:
                 state.need = ask.need
             if ask.roles:
