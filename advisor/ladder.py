@@ -16,9 +16,14 @@ from pathlib import Path
 from advisor.errors import ConfigError, UnknownRoleError
 from advisor.models import Passage, PassageKind
 from advisor.parsing import opens_on_skills
+from advisor.understand.normalise import english_count
 
 ALIASES_FILE = "aliases.toml"
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
+# Uses per the English frequency dictionary above which a word is too common to name a level
+# by itself ("manager" 87M, "supervisor" 12M; "dispatcher" 0.9M, "conservator" 0.4M).
+COMMON_TITLE_WORD = 5_000_000
+MIN_TITLE_WORD = 4  # letters: a clipped word ("Sup" of "Comms Sup") is chat ("sup?"), not a title
 _LINK_WORDS = {"of", "and", "the", "for", "&"}
 # Words for a field or its career after the job family's name ("the pm ladder").
 _FIELD_AFTER = {
@@ -365,17 +370,22 @@ def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
 
 
 def _add_short_titles(roles: list[Role]) -> None:
-    """A title without its first words, of two words or more, is a name of its role when no
-    other level's name contains it: people say "call taker" for "Emergency Call Taker" and
-    "training officer" for "Communications Training Officer". One word alone ("officer",
-    "manager") is too common to name a level."""
+    """A title without its first words is a name of its role when no other level's name
+    contains it: people say "call taker" for "Emergency Call Taker", "training officer" for
+    "Communications Training Officer", "dispatcher" for "Public Safety Dispatcher". Its last
+    word alone names it only when that word is rare in English: "officer" or "manager" in a
+    question is more often someone else ("my manager")."""
     full = {r.level: [normalize(n) for n in _names(r)] for r in roles}
     for role in roles:
         others = [n for r in roles if r is not role for n in full[r.level]]
         for name in full[role.level]:
             words = name.split()
-            for start in range(1, len(words) - 1):
+            for start in range(1, len(words)):
                 tail = " ".join(words[start:])
+                if start == len(words) - 1 and (
+                    len(tail) < MIN_TITLE_WORD or english_count(tail) >= COMMON_TITLE_WORD
+                ):
+                    continue
                 if words[start] in _LINK_WORDS or any(
                     re.search(rf"(?<![a-z]){re.escape(tail)}(?![a-z])", n) for n in others
                 ):

@@ -313,3 +313,23 @@ def test_a_prose_levels_duties_open_with_what_the_level_is(tmp_path: Path) -> No
     answer = advisor.ask("What does a Land Surveyor do?")
     assert answer.answer.startswith("A Land Surveyor runs a total station"), answer.answer
     assert "splits it into daily set-outs" in answer.answer
+
+
+def test_a_rare_last_word_of_a_title_names_its_level_and_a_common_one_does_not(
+    tmp_path: Path,
+) -> None:
+    text = "# Desk grades\n\n" + "\n\n".join(
+        f"## {n}. {title}\n\n{title}s keep the desk running.\n\n- Work: {duty}"
+        for n, (title, duty) in enumerate(
+            [
+                ("Night Desk Receptionist", "Check guests in after midnight."),
+                ("Public Safety Dispatcher", "Send units out."),
+                ("Regional Desk Manager", "Set the rota for every hotel."),
+            ],
+            1,
+        )
+    )
+    ladder = _ladder(tmp_path, "desk.md", text + "\n")
+    _, dispatcher, regional = ladder.roles
+    assert [m.role for m in ladder.mentions("what does a dispatcher do?")] == [dispatcher]
+    assert "manager" not in regional.aliases  # "my manager" is seldom this level

@@ -55,6 +55,11 @@ def _english() -> tuple[dict[str, int], dict[str, int]]:
     return words, bigrams
 
 
+def english_count(word: str) -> int:
+    """How often the word occurs in the English frequency dictionary (0: not in it)."""
+    return _english()[0].get(word.lower(), 0)
+
+
 def is_english(word: str) -> bool:
     """Whether the word is in the English frequency dictionary."""
     return word.lower() in _english()[0]
