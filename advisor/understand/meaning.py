@@ -11,6 +11,7 @@ do?") is covered when the ladder has the role it names.
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -120,6 +121,7 @@ class Understanding:
         words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
         self.corpus_words = {w for w in words if w.isalpha()}
         self.corpus_stems = {stem(w) for w in self.corpus_words}
+        self._sorted_words = sorted(self.corpus_words)
         # Two-word terms of the guides' item titles ("technical understanding"): an asking
         # word inside one is part of the topic.
         self.corpus_pairs = {
@@ -315,7 +317,12 @@ class Understanding:
             return True
         # A clipped form of a corpus word ("exec", "execs", "set" for "setting").
         clipped = word.removesuffix("s")
-        return len(clipped) >= 3 and any(w.startswith(clipped) for w in self.corpus_words)
+        if len(clipped) < 3:
+            return False
+        # The first corpus word at or after the clipped form, in sorted order, is the one that
+        # would start with it: a binary search, not a scan of the vocabulary per word.
+        at = bisect_left(self._sorted_words, clipped)
+        return at < len(self._sorted_words) and self._sorted_words[at].startswith(clipped)
 
     def _compound_part(self, word: str) -> str | None:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
