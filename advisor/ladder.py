@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from advisor.errors import ConfigError, UnknownRoleError
+from advisor.level_shape import title_names, without_number
 from advisor.models import Passage, PassageKind
 from advisor.parsing import opens_on_skills
 from advisor.understand.normalise import english_count
@@ -292,7 +293,7 @@ def _next_word(text: str, end: int) -> str:
 
 
 def _display_name(heading: str) -> str:
-    name = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", heading, flags=re.IGNORECASE)
+    name = without_number(heading)
     paren = _PAREN.search(name)
     outer = _PAREN.sub("", name).strip()
     # "Entry-Level Product Manager (Associate Product Manager)": the parenthesis is the title;
@@ -320,9 +321,7 @@ def _abbreviates(short: str, full: str) -> bool:
 
 def _names(role: Role) -> list[str]:
     """The names a heading gives its role, split on '/' and parentheses."""
-    bare = re.sub(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", "", role.section, flags=re.I)
-    parts = re.split(r"[/()]", bare)
-    names = [p.strip() for p in parts if p.strip()]
+    names = title_names(role.section)
     # Short parentheticals in the role's own text are names too: "(ALK)", "(Head of Lights)".
     for p in role.overview[:1]:
         # A name, not an aside: capitalised and without a list in it ("(APM)", not

@@ -23,7 +23,6 @@ from advisor.models import PassageKind
 MIN_TITLE_LEVELS = 3  # fewer headings with lists are sections of a note, not a ladder
 MAX_TITLE_WORDS = 6  # a level title is a job title, not a sentence
 _WORD = re.compile(r"[a-z][a-z'-]+")
-_PAREN = re.compile(r"\(([^()]{1,40})\)")
 _NUMBER = re.compile(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", re.IGNORECASE)
 # Words too common in headings to mark a job family ("of", "the", "and").
 _LINK_WORDS = {"of", "the", "and", "a", "an", "to", "for", "in", "on", "at", "with", "&"}
@@ -135,11 +134,15 @@ def _holds_list(blocks: Sequence[Block], i: int) -> bool:
     return False
 
 
+def without_number(heading: str) -> str:
+    """The heading without the level number it starts with ("3. ", "Level 3: ", "L3 - ")."""
+    return _NUMBER.sub("", heading)
+
+
 def title_names(heading: str) -> list[str]:
     """The names a level heading gives: its text without the number, split on '/' and
     parentheses ("Communications Supervisor (Comms Sup)" gives both)."""
-    bare = _NUMBER.sub("", heading)
-    return [p.strip() for p in re.split(r"[/()]", bare) if len(p.strip()) > 1]
+    return [p.strip() for p in re.split(r"[/()]", without_number(heading)) if p.strip()]
 
 
 def prose_ends(titles: Sequence[str], text_of: Sequence[str], listed: Sequence[bool]) -> set[str]:
@@ -162,11 +165,13 @@ def prose_ends(titles: Sequence[str], text_of: Sequence[str], listed: Sequence[b
 
 
 def _title_words(title: str) -> set[str]:
-    return set(_WORD.findall(_NUMBER.sub("", title).lower())) - _LINK_WORDS
+    return set(_WORD.findall(without_number(title).lower())) - _LINK_WORDS
 
 
 def _named(title: str, body: str) -> bool:
     for name in title_names(title):
-        if re.search(r"(?<![a-z])" + re.escape(name.lower()) + r"(?:s|es|'s)?(?![a-z])", body):
+        if len(name) > 1 and re.search(
+            r"(?<![a-z])" + re.escape(name.lower()) + r"(?:s|es|'s)?(?![a-z])", body
+        ):
             return True
     return False

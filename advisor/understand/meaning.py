@@ -291,15 +291,11 @@ class Understanding:
             topic.append(word)
             unknown.append(word)
         if unknown:
-            vectors = self.embedder.embed(unknown)
-            sims = vectors @ self.vocabulary_vectors.T
             strange = []
-            for word, row in zip(unknown, sims, strict=True):
-                best = int(np.argmax(row)) if len(row) else -1
-                near = self.vocabulary[best] if best >= 0 else ""
+            for word, (near, cosine) in zip(unknown, self._nearest_words(unknown), strict=True):
                 # Only another form of the same word counts ("rungs"/"rung", "promote"/
                 # "promotion"): close embeddings alone also join "interview" and "overview".
-                if row[best] >= NEIGHBOUR_MIN and word[:3] == near[:3]:
+                if cosine >= NEIGHBOUR_MIN and word[:3] == near[:3]:
                     if near in self.framing:
                         topic.remove(word)
                     continue
@@ -475,11 +471,15 @@ class Understanding:
         return topic, strange
 
     def _near_guide_word(self, word: str) -> bool:
-        vector = self.embedder.embed([word])[0]
-        return (
-            bool(len(self.vocabulary_vectors))
-            and float(np.max(self.vocabulary_vectors @ vector)) >= SYNONYM_MIN
-        )
+        return self._nearest_words([word])[0][1] >= SYNONYM_MIN
+
+    def _nearest_words(self, words: list[str]) -> list[tuple[str, float]]:
+        """For each word, the guide's vocabulary word closest to it and their cosine."""
+        if not len(self.vocabulary_vectors):
+            return [("", 0.0) for _ in words]
+        sims = self.embedder.embed(words) @ self.vocabulary_vectors.T
+        best = np.argmax(sims, axis=1)
+        return [(self.vocabulary[int(b)], float(row[b])) for b, row in zip(best, sims, strict=True)]
 
     def _present(self, topic: list[str], roles: list[Role]) -> float:
         """Share of the topic's words that the named roles' passages (or any) use."""
