@@ -3,7 +3,11 @@ levels, sub-headings whose words say neither work nor growth, abbreviated titles
 
 from pathlib import Path
 
+from advisor import wiring
+from advisor.answering import Advisor
+from advisor.config import Settings
 from advisor.corpus import load_corpus
+from advisor.indexing import update_index
 from advisor.ladder import CareerLadder, _display_name
 from advisor.models import PassageKind
 from advisor.parsing import parse_document
@@ -13,6 +17,28 @@ def _ladder(tmp_path: Path, name: str, text: str) -> CareerLadder:
     (tmp_path / name).write_text(text, encoding="utf-8")
     doc = load_corpus(tmp_path).documents[0]
     return CareerLadder.from_passages(parse_document(doc))
+
+
+def _advisor(tmp_path: Path, name: str, text: str) -> Advisor:
+    """The extractive advisor over a real index of this one document."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    return wiring.build_advisor(settings, backend="extractive")
+
+
+def _graded(title: str, levels: list[tuple[str, str]]) -> str:
+    """A Markdown ladder with a numbered heading and one duty per level."""
+    return (
+        f"# {title}\n\n"
+        + "\n\n".join(
+            f"## {n}. {name}\n\n{name}s keep the desk running.\n\n- Work: {duty}"
+            for n, (name, duty) in enumerate(levels, 1)
+        )
+        + "\n"
+    )
 
 
 TITLES_ONLY = """# Harbour Pilots: how we grow
@@ -216,7 +242,7 @@ def test_a_plan_to_a_level_without_skills_has_no_empty_skills_heading(tmp_path: 
     assert "### What changes in the role" in text and "### Skills to build" not in text
 
 
-def _matrix(tmp_path: Path, rows: int) -> CareerLadder:
+def _matrix(rows: int) -> str:
     levels = ["Trainee Rigger", "Rigger", "Senior Rigger"]
     lines = ["Competency," + ",".join(levels)]
     for i in range(rows):
@@ -225,13 +251,13 @@ def _matrix(tmp_path: Path, rows: int) -> CareerLadder:
         "Knot tying,"
         + ",".join(f"{lv} ties the bowline number {n}." for n, lv in enumerate(levels))
     )
-    return _ladder(tmp_path, "rigging.csv", "\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
 
 
 def test_a_long_matrix_is_answered_in_part_and_says_so(tmp_path: Path) -> None:
     from advisor.direct import LISTED_ITEMS, summary
 
-    ladder = _matrix(tmp_path, 30)
+    ladder = _ladder(tmp_path, "rigging.csv", _matrix(30))
     rigger = ladder.roles[1]
     line = summary(rigger, PassageKind.RESPONSIBILITY)
     assert line is not None
@@ -240,16 +266,7 @@ def test_a_long_matrix_is_answered_in_part_and_says_so(tmp_path: Path) -> None:
 
 
 def test_a_comparison_on_a_subject_shows_each_levels_own_line(tmp_path: Path) -> None:
-    from advisor import wiring
-    from advisor.config import Settings
-    from advisor.indexing import update_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _matrix(corpus, 30)
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
-    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
-    advisor = wiring.build_advisor(settings, backend="extractive")
+    advisor = _advisor(tmp_path, "rigging.csv", _matrix(30))
     answer = advisor.ask("How is knot tying different for a Rigger vs a Senior Rigger?")
     assert "bowline number 1" in answer.answer and "bowline number 2" in answer.answer
     # Only the subject's lines, not every row of both levels.
@@ -257,20 +274,11 @@ def test_a_comparison_on_a_subject_shows_each_levels_own_line(tmp_path: Path) ->
 
 
 def test_a_title_the_ladder_only_mentions_is_not_described(tmp_path: Path) -> None:
-    from advisor import wiring
-    from advisor.config import Settings
-    from advisor.indexing import update_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     text = TITLES_ONLY.replace(
         "- Rostering: Set the boarding roster for the whole station.",
         "- Rostering: Set the boarding roster and send it to the Port Operations Director.",
     )
-    (corpus / "pilots.md").write_text(text, encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
-    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
-    advisor = wiring.build_advisor(settings, backend="extractive")
+    advisor = _advisor(tmp_path, "pilots.md", text)
     assert advisor.ask("What does the Port Operations Director do?").refused
     chief = advisor.ask("What does the Chief Pilot do?")
     assert not chief.refused and "Port Operations Director" in chief.answer
@@ -279,18 +287,15 @@ def test_a_title_the_ladder_only_mentions_is_not_described(tmp_path: Path) -> No
 def test_a_title_without_its_first_words_names_its_level_when_no_other_does(
     tmp_path: Path,
 ) -> None:
-    text = "# Hotel desk grades\n\n" + "\n\n".join(
-        f"## {n}. {title}\n\n{title}s keep the front desk running.\n\n- Work: {duty}"
-        for n, (title, duty) in enumerate(
-            [
-                ("Night Desk Clerk", "Check guests in after midnight."),
-                ("Senior Desk Clerk", "Handle complaints."),
-                ("Regional Desk Manager", "Set the rota for every hotel."),
-            ],
-            1,
-        )
+    text = _graded(
+        "Hotel desk grades",
+        [
+            ("Night Desk Clerk", "Check guests in after midnight."),
+            ("Senior Desk Clerk", "Handle complaints."),
+            ("Regional Desk Manager", "Set the rota for every hotel."),
+        ],
     )
-    ladder = _ladder(tmp_path, "hotel.md", text + "\n")
+    ladder = _ladder(tmp_path, "hotel.md", text)
     night, senior, regional = ladder.roles
     assert "desk manager" in regional.aliases
     # "desk clerk" is in two titles: it names neither.
@@ -300,16 +305,7 @@ def test_a_title_without_its_first_words_names_its_level_when_no_other_does(
 
 
 def test_a_prose_levels_duties_open_with_what_the_level_is(tmp_path: Path) -> None:
-    from advisor import wiring
-    from advisor.config import Settings
-    from advisor.indexing import update_index
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "survey.txt").write_text(PROSE, encoding="utf-8")
-    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
-    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
-    advisor = wiring.build_advisor(settings, backend="extractive")
+    advisor = _advisor(tmp_path, "survey.txt", PROSE)
     answer = advisor.ask("What does a Land Surveyor do?")
     assert answer.answer.startswith("A Land Surveyor runs a total station"), answer.answer
     assert "splits it into daily set-outs" in answer.answer
@@ -318,18 +314,15 @@ def test_a_prose_levels_duties_open_with_what_the_level_is(tmp_path: Path) -> No
 def test_a_rare_last_word_of_a_title_names_its_level_and_a_common_one_does_not(
     tmp_path: Path,
 ) -> None:
-    text = "# Desk grades\n\n" + "\n\n".join(
-        f"## {n}. {title}\n\n{title}s keep the desk running.\n\n- Work: {duty}"
-        for n, (title, duty) in enumerate(
-            [
-                ("Night Desk Receptionist", "Check guests in after midnight."),
-                ("Public Safety Dispatcher", "Send units out."),
-                ("Regional Desk Manager", "Set the rota for every hotel."),
-            ],
-            1,
-        )
+    text = _graded(
+        "Desk grades",
+        [
+            ("Night Desk Receptionist", "Check guests in after midnight."),
+            ("Public Safety Dispatcher", "Send units out."),
+            ("Regional Desk Manager", "Set the rota for every hotel."),
+        ],
     )
-    ladder = _ladder(tmp_path, "desk.md", text + "\n")
+    ladder = _ladder(tmp_path, "desk.md", text)
     _, dispatcher, regional = ladder.roles
     assert [m.role for m in ladder.mentions("what does a dispatcher do?")] == [dispatcher]
     assert "manager" not in regional.aliases  # "my manager" is seldom this level
