@@ -381,12 +381,13 @@ def _add_short_titles(roles: list[Role]) -> None:
             words = name.split()
             for start in range(1, len(words)):
                 tail = " ".join(words[start:])
-                if start == len(words) - 1 and (
-                    len(tail) < MIN_TITLE_WORD or english_count(tail) >= COMMON_TITLE_WORD
-                ):
-                    continue
                 if words[start] in _LINK_WORDS or any(
                     re.search(rf"(?<![a-z]){re.escape(tail)}(?![a-z])", n) for n in others
+                ):
+                    continue
+                # Weighed last: the frequency dictionary is read only for a unique last word.
+                if start == len(words) - 1 and (
+                    len(tail) < MIN_TITLE_WORD or english_count(tail) >= COMMON_TITLE_WORD
                 ):
                     continue
                 if tail not in role.aliases:
