@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout clean
+.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout eval-heldout2 clean
 
 install: $(STAMP)
 
@@ -87,6 +87,17 @@ eval-heldout: install
 		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout/questions.jsonl \
 		--thresholds evals/thresholds-people.toml --out reports/heldout.jsonl \
 		--report-dir reports/heldout
+
+eval-heldout2: install
+	rm -rf reports/heldout2-corpus && mkdir -p reports/heldout2-corpus
+	cp evals/ladders_heldout2/*.md evals/ladders_heldout2/*.txt reports/heldout2-corpus/
+	rm -f reports/heldout2-corpus/README.md
+	ADVISOR_CORPUS_DIR=reports/heldout2-corpus ADVISOR_INDEX_DIR=reports/heldout2-index \
+		$(BIN)/advisor index --rebuild
+	-ADVISOR_CORPUS_DIR=reports/heldout2-corpus ADVISOR_INDEX_DIR=reports/heldout2-index \
+		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout2/questions.jsonl \
+		--thresholds evals/thresholds-people.toml --out reports/heldout2.jsonl \
+		--report-dir reports/heldout2
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
