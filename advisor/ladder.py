@@ -140,6 +140,7 @@ class CareerLadder:
             role.aliases = sorted(strong)
             role.weak_aliases = sorted(weak - strong)
             roles.append(role)
+        _drop_shared_initials(roles)
         _add_short_titles(roles)
         family = _family_names(common)
         _add_seniority_names(roles, common, family, normalize(" ".join(p.text for p in passages)))
@@ -274,7 +275,7 @@ def _ladder_name(passages: list[Passage], source: str) -> str:
     first = min(passages, key=lambda p: p.order)
     title = _PAREN.sub("", first.section).strip(" #:")
     if first.level is None and title and title.lower() != "introduction" and len(title) <= 60:
-        return title
+        return _readable(title)
     headings = sorted({p.section for p in passages if p.level is not None})
     family = _common_words(headings)
     if family:
@@ -299,8 +300,16 @@ def _display_name(heading: str) -> str:
     # "Entry-Level Product Manager (Associate Product Manager)": the parenthesis is the title;
     # "Communications Supervisor (Comms Sup)" abbreviates the title before it.
     if paren and len(paren.group(1).split()) >= 2 and not _abbreviates(paren.group(1), outer):
-        return paren.group(1).strip()
-    return outer
+        return _readable(paren.group(1).strip())
+    return _readable(outer)
+
+
+def _readable(name: str) -> str:
+    """A title written in capitals ("STORE MANAGER") as a title is read ("Store Manager")."""
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return name
+    return " ".join(w.capitalize() if w.isalpha() else w for w in name.split())
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -363,9 +372,19 @@ def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
         qualifier = [w for w in norm.split() if w not in common and w not in _LINK_WORDS]
         if qualifier and len(family) >= 2:
             strong.add(" ".join([*qualifier, family_acronym]))  # "senior lk" for Senior L. K.
-        if qualifier:
-            weak.add(" ".join(qualifier))  # senior, lead, principal, entry level
+        if qualifier and len(" ".join(qualifier)) > 1:
+            # senior, lead, principal, entry level; never "i" of "Nurse I", which is a word
+            weak.add(" ".join(qualifier))
     return strong, weak
+
+
+def _drop_shared_initials(roles: list[Role]) -> None:
+    """Initials two levels share ("dei" of "Data Engineer I" and "Data Engineer II") name
+    neither: they are kept only where they point at one level."""
+    counts = Counter(a for r in roles for a in set(r.aliases))
+    for role in roles:
+        names = {normalize(n) for n in _names(role)}
+        role.aliases = [a for a in role.aliases if counts[a] == 1 or a in names]
 
 
 def _add_short_titles(roles: list[Role]) -> None:

@@ -15,15 +15,17 @@ ladders write them in.
 """
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from advisor.models import PassageKind
 
 MIN_TITLE_LEVELS = 3  # fewer headings with lists are sections of a note, not a ladder
 MAX_TITLE_WORDS = 6  # a level title is a job title, not a sentence
 _WORD = re.compile(r"[a-z][a-z'-]+")
-_NUMBER = re.compile(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–]\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–—]\s*", re.IGNORECASE)
+# A level code before the title: "E4 — Data Engineer II", "IC3: Engineer", "P2 | Analyst".
+_CODE_FIRST = re.compile(r"^(?P<code>[A-Za-z]{1,3}\d{1,2})\s*[:\-–—|]\s+(?=\S)")
 # Words too common in headings to mark a job family ("of", "the", "and").
 _LINK_WORDS = {"of", "the", "and", "a", "an", "to", "for", "in", "on", "at", "with", "&"}
 
@@ -34,11 +36,17 @@ class Block:
     text: str
     depth: int = 0  # Markdown heading depth (1-6); 0 for a plain heading line
     line: int = 0  # 1-based line of the document where the block starts
+    indent: int = 0  # a list item's indentation, in spaces
+    marker: str = ""  # a list item's bullet ("-", "*", "1)")
+    detailed: bool = False  # a list item whose sub-items were added in parentheses
 
 
 def levels_by_title(blocks: Sequence[Block]) -> dict[str, int]:
     """Levels of a document whose level headings carry no number: the longest ladder-shaped
     run of same-depth headings that each hold a list, numbered in reading order."""
+    if not any(b.depth for b in blocks):
+        # A plain-text document: its title lines ("STORE MANAGER (SM)") are one depth.
+        blocks = [replace(b, depth=1) if b.kind == "heading" else b for b in blocks]
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.depth]
     best: list[str] = []
     for depth in sorted({blocks[i].depth for i in headings}):
@@ -102,15 +110,16 @@ def item_kinds(
 
     def settle() -> None:
         listed = [i for i in group if _holds_list(blocks, i)]
-        if len(listed) != 2:
+        if len(listed) < 2:
             return
-        kinds = [worded[i] for i in listed]
         items = (PassageKind.RESPONSIBILITY, PassageKind.SKILL)
-        if kinds[0] in items and kinds[1] is PassageKind.OVERVIEW:
-            out[listed[1]] = items[1 - items.index(kinds[0])]
-        elif kinds[1] in items and kinds[0] is PassageKind.OVERVIEW:
-            out[listed[0]] = items[1 - items.index(kinds[1])]
-        elif kinds == [PassageKind.OVERVIEW, PassageKind.OVERVIEW]:
+        named = {worded[i] for i in listed} - {PassageKind.OVERVIEW}
+        open_ = [i for i in listed if worded[i] is PassageKind.OVERVIEW]
+        if len(named) == 1 and open_:
+            # "Technical" names growth; its siblings "Impact" and "Collaboration" the work.
+            other = items[1 - items.index(named.pop())]
+            out.update(dict.fromkeys(open_, other))
+        elif len(listed) == 2 and len(open_) == 2:
             out[listed[0]], out[listed[1]] = items
 
     for i, b in enumerate(blocks):
@@ -125,6 +134,48 @@ def item_kinds(
     return out
 
 
+def marker_kinds(
+    blocks: Sequence[Block], is_level: Sequence[bool], kind_of: Callable[[str], PassageKind]
+) -> dict[str, PassageKind]:
+    """What each bullet character means in a document that lists a level's duties and its
+    skills with different bullets: what its key says ('Lines that begin with "* " are
+    skills'), else, when every level lists with the same two bullets in the same order, the
+    first is the work and the second the growth."""
+    key: dict[str, PassageKind] = {}
+    for b in blocks:
+        if b.kind not in ("paragraph", "lead"):
+            continue
+        for found in _KEYED_MARKER.finditer(b.text):
+            kind = kind_of(re.split(r"[.;!?]", found.group("meaning"))[0])
+            if kind is not PassageKind.OVERVIEW:
+                key.setdefault(found.group("marker"), kind)
+    if key:
+        return key
+    orders: set[tuple[str, ...]] = set()
+    markers: list[str] = []
+    for i, b in enumerate(blocks):
+        if b.kind == "heading":
+            if markers:
+                orders.add(tuple(markers))
+            markers = []
+            if not is_level[i]:
+                markers = ["-not a level-"]
+        elif b.kind == "bullet" and b.marker not in markers:
+            markers.append(b.marker)
+        elif b.kind == "lead":
+            markers.append("-lead-")  # a lead-in says what its list is
+    if markers:
+        orders.add(tuple(markers))
+    orders = {o for o in orders if o[:1] != ("-not a level-",)}
+    if len(orders) == 1 and len(order := next(iter(orders))) == 2 and "-lead-" not in order:
+        return {order[0]: PassageKind.RESPONSIBILITY, order[1]: PassageKind.SKILL}
+    return {}
+
+
+# 'Lines that begin with "- " are duties, what you do': a quoted bullet and what follows it.
+_KEYED_MARKER = re.compile(r"[\"“'‘]\s?(?P<marker>[-*•+–·])\s?[\"”'’](?P<meaning>[^\"“”]{3,80})")
+
+
 def _holds_list(blocks: Sequence[Block], i: int) -> bool:
     for b in blocks[i + 1 :]:
         if b.kind == "heading":
@@ -136,13 +187,15 @@ def _holds_list(blocks: Sequence[Block], i: int) -> bool:
 
 def without_number(heading: str) -> str:
     """The heading without the level number it starts with ("3. ", "Level 3: ", "L3 - ")."""
-    return _NUMBER.sub("", heading)
+    return _CODE_FIRST.sub("", _NUMBER.sub("", heading))
 
 
 def title_names(heading: str) -> list[str]:
     """The names a level heading gives: its text without the number, split on '/' and
     parentheses ("Communications Supervisor (Comms Sup)" gives both)."""
-    return [p.strip() for p in re.split(r"[/()]", without_number(heading)) if p.strip()]
+    code = _CODE_FIRST.match(_NUMBER.sub("", heading))
+    names = [p.strip() for p in re.split(r"[/()]", without_number(heading)) if p.strip()]
+    return [*names, code.group("code")] if code else names
 
 
 def prose_ends(titles: Sequence[str], text_of: Sequence[str], listed: Sequence[bool]) -> set[str]:

@@ -15,27 +15,36 @@ under a heading that does it.
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from advisor.corpus import SourceDocument
 from advisor.injection import addresses_assistant
-from advisor.level_shape import Block, item_kinds, levels_by_title, prose_ends
+from advisor.level_shape import (
+    Block,
+    item_kinds,
+    levels_by_title,
+    marker_kinds,
+    prose_ends,
+    without_number,
+)
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "5"
+PARSER_VERSION = "6"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
+MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, not a title
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s*(?:[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
 _LEVEL = re.compile(r"^(?:(?:level|l)\s*)?(?P<n>\d{1,2})\s*[.):\-–]\s+\S", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 # Lead-ins of growth items as companies word them: "Skills to develop:", "To grow, focus on:",
 # "What we look for:", "Growth areas:".
 _SKILL_LEAD = re.compile(
-    r"\bskill|competenc|abilit|\bgrow|\blearn|\bimprove|look for|\bstrength|\bdevelop\b",
+    r"\bskill|competenc|abilit|\bgrow|\blearn|\bimprove|look for|\bstrength|\bdevelop\b|"
+    r"\btechnical\b|\bcraft\b|expertise|knowledge|proficien",
     re.IGNORECASE,
 )
 _RESPONSIBILITY_LEAD = re.compile(
@@ -111,12 +120,14 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
         # No numbered levels: level headings that are the titles alone ("## Sous Chef").
         levels = levels_by_title(blocks) or levels
         level_depth = next((b.depth for b in blocks if b.text in levels), level_depth)
+    levels = _retitled(blocks, levels)
     is_level = [
         b.kind == "heading" and levels.get(b.text, heading_level(b.text)) is not None
         for b in blocks
     ]
     worded = [_lead_kind(b.text) if b.kind == "heading" else PassageKind.OVERVIEW for b in blocks]
     sub_kinds = item_kinds(blocks, is_level, worded)
+    by_marker = marker_kinds(blocks, is_level, _lead_kind)
     prose_kind = PassageKind.OVERVIEW  # what paragraphs are, under a sub-heading like "Duties"
     for index, block in enumerate(blocks):
         flagged = _instruction_in(block)
@@ -141,7 +152,8 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
                 continue  # a bare label such as "Skills to develop:" carries no content
             pieces, kind = _paragraph_pieces(block.text), PassageKind.OVERVIEW
         elif block.kind == "bullet":
-            pieces, kind = [block.text], lead_kind
+            listed = lead_kind if lead_kind is not PassageKind.OVERVIEW else None
+            pieces, kind = [block.text], listed or by_marker.get(block.marker, lead_kind)
         else:
             pieces, kind = _paragraph_pieces(block.text), prose_kind
         for text in pieces:
@@ -268,6 +280,28 @@ def _levels_by_position(blocks: list[_Block]) -> dict[str, int]:
     return found
 
 
+def _retitled(blocks: list[_Block], levels: dict[str, int]) -> dict[str, int]:
+    """Levels with the headings that repeat a level's title without its number: a ladder
+    summarised in a table ("| 4 | Senior Clinical Nurse (SCN) | ...") and then described
+    under "## Senior Clinical Nurse (SCN)" is one level written twice."""
+    titled: dict[str, int] = {}
+    for b in blocks:
+        n = levels.get(b.text, heading_level(b.text)) if b.kind == "heading" else None
+        if n is not None:
+            titled.setdefault(_title_key(b.text), n)
+    found = dict(levels)
+    for b in blocks:
+        if b.kind == "heading" and levels.get(b.text, heading_level(b.text)) is None:
+            n = titled.get(_title_key(b.text))
+            if n is not None:
+                found[b.text] = n
+    return found
+
+
+def _title_key(heading: str) -> str:
+    return " ".join(re.findall(r"\w+", without_number(heading).lower()))
+
+
 def embedding_text(passage: Passage) -> str:
     """What is embedded: the passage in the context of its section heading."""
     return f"{passage.section}. {passage.text}"
@@ -292,8 +326,11 @@ def _blocks(text: str) -> Iterator[_Block]:
     lines = without_html(clean_text(text)).split("\n")
     paragraph: list[str] = []
     start = 0  # line index where the paragraph began
+    item: list[_Block] = []  # the list item being read: sub-items and wrapped lines join it
 
     def flush() -> Iterator[_Block]:
+        yield from item
+        item.clear()
         if paragraph:
             joined = " ".join(s.strip() for s in paragraph)
             paragraph.clear()
@@ -302,24 +339,83 @@ def _blocks(text: str) -> Iterator[_Block]:
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
-            yield from flush()
+            if paragraph:
+                yield from flush()
             continue
         md = _MD_HEADING.match(raw)
         bullet = _BULLET.match(raw)
         if md:
             yield from flush()
             depth = len(raw.strip()) - len(raw.strip().lstrip("#"))
-            yield _Block("heading", md.group("text").strip(), depth, i + 1)
+            yield _Block("heading", plain_words(md.group("text")), depth, i + 1)
         elif bullet:
+            text = plain_words(bullet.group("text"))
+            indent = len(bullet.group("indent").expandtabs(4))
+            if item and indent > item[-1].indent and not item[-1].text.endswith(":"):
+                # A sub-item ("  - for example ...") details the item above it: one passage.
+                item[-1] = _with_detail(item[-1], text)
+                continue
+            if item and indent > item[-1].indent:
+                # Sub-items under an item that introduces them ("- Skills:"): that item is
+                # their lead-in.
+                lead = item.pop()
+                yield from flush()
+                yield _Block("lead", lead.text, line=lead.line)
             yield from flush()
-            yield _Block("bullet", bullet.group("text").strip(), line=i + 1)
-        elif not paragraph and _is_plain_heading(line, lines, i):
+            item.append(_Block("bullet", text, line=i + 1, indent=indent, marker=bullet["marker"]))
+        elif item and not paragraph and raw[:1].isspace() and lines[i - 1].strip():
+            # An indented line straight under an item is the item's text wrapped.
+            last = item[-1]
+            item[-1] = replace(last, text=f"{last.text} {plain_words(line)}")
+        elif not paragraph and _is_title(line, lines, i):
+            yield from flush()
             yield _Block("heading", line, line=i + 1)
         else:
+            if item:
+                yield from flush()
             if not paragraph:
                 start = i
-            paragraph.append(line)
+            paragraph.append(plain_words(line))
     yield from flush()
+
+
+def plain_words(text: str) -> str:
+    """The text without Markdown emphasis ("**Responsibilities:**", "__Scope__"): the marks
+    say how it looks, and a lead-in in bold is still a lead-in."""
+    return _EMPHASIS.sub(r"\g<text>", text).strip()
+
+
+_EMPHASIS = re.compile(r"(?P<mark>\*\*|__)(?P<text>\S(?:.*?\S)?)(?P=mark)")
+
+
+def _with_detail(item: _Block, detail: str) -> _Block:
+    """The item with a sub-item's text added: after a full stop as a sentence of its own,
+    else in parentheses (two sub-items: "(a; b)")."""
+    text = item.text
+    if item.detailed and text.endswith(")"):
+        text = f"{text[:-1]}; {detail})"
+    elif text.endswith((".", "!", "?")):
+        text = f"{text} {detail[:1].upper()}{detail[1:]}"
+    else:
+        text = f"{text} ({detail})"
+    return replace(item, text=text, detailed=not text.endswith((".", "!", "?")))
+
+
+def _is_title(line: str, lines: list[str], i: int) -> bool:
+    return _is_plain_heading(line, lines, i) or _is_caps_title(line, lines, i)
+
+
+def _is_caps_title(line: str, lines: list[str], i: int) -> bool:
+    """A line in capitals after a blank line, e.g. 'STORE MANAGER (SM)': a title even with its
+    text right under it, as plain-text documents set them."""
+    letters = [c for c in line if c.isalpha()]
+    return (
+        (i == 0 or not lines[i - 1].strip())
+        and len(letters) >= 4
+        and all(c.isupper() for c in letters)
+        and len(line.split()) <= MAX_CAPS_TITLE_WORDS
+        and not line.endswith((".", "!", "?", ":", ",", ";"))
+    )
 
 
 def _is_plain_heading(line: str, lines: list[str], i: int) -> bool:
