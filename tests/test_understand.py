@@ -816,3 +816,26 @@ def test_two_roles_in_the_context_do_not_make_any_ask_a_comparison(
         "I was just made a senior PM and two APMs now sit with me. what is my job with them?"
     )
     assert reading.asks[-1].ask.need.value != "compare"
+
+
+def test_reference_words_are_words_for_a_guide_and_its_ladder() -> None:
+    table = tomllib.loads((DATA / "question_language.toml").read_text())["reference"]["words"]
+    # Nouns for a text or a position on a ladder: no greeting, no function word, no verb of
+    # asking (those say how, not what the question is about).
+    assert not set(table) & {"hi", "hello", "how", "you", "today", "what", "tell", "do"}
+    assert {"guide", "ladder", "level", "path", "role"} <= set(table)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["hey there, how's it going?", "what is 12 plus 30", "good morning!!", "tell me a joke"],
+)
+def test_an_ask_of_nothing_in_the_guide_is_refused(guide_advisor: Advisor, question: str) -> None:
+    assert guide_advisor.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    "question", ["what is this write-up for, basically?", "where does the whole path lead?"]
+)
+def test_an_ask_about_the_guide_itself_is_answered(guide_advisor: Advisor, question: str) -> None:
+    assert not guide_advisor.ask(question).refused

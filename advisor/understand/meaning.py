@@ -67,6 +67,11 @@ def document_words() -> frozenset[str]:
 
 
 @cache
+def reference_words() -> frozenset[str]:
+    return _words("reference", "words")
+
+
+@cache
 def document_ends() -> tuple[frozenset[str], frozenset[str]]:
     """(words naming a text's opening, words naming its close)."""
     return _words("document", "start"), _words("document", "end")
@@ -394,6 +399,11 @@ class Understanding:
             # about?"): the ladder's structure and the guide's own overview answer it; "what do
             # PMs do, according to the opening?" is answered from the part it names.
             named = document or self.names_document_part(text)
+            said = set(re.findall(r"[a-z]+", text.lower().replace("-", "")))
+            if not named and not roles and need is Need.TOPIC and not said & reference_words():
+                # No role, no part of the guide, no need of a ladder, no subject: "hi, how are
+                # you today?", "what's 17 times 23" ask nothing of the guide.
+                return Coverage(False, (), (), 0.0, "asks nothing of the guide")
             reason = "about the document" if named else "asks about the ladder or the guide itself"
             return Coverage(True, (), (), 1.0, reason, bool(named))
         if (document or self.names_document_part(text)) and self.general_vectors.shape[0]:
