@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout eval-heldout2 clean
+.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout eval-heldout2 eval-heldout3 clean
 
 install: $(STAMP)
 
@@ -98,6 +98,17 @@ eval-heldout2: install
 		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout2/questions.jsonl \
 		--thresholds evals/thresholds-people.toml --out reports/heldout2.jsonl \
 		--report-dir reports/heldout2
+
+eval-heldout3: install
+	rm -rf reports/heldout3-corpus && mkdir -p reports/heldout3-corpus
+	cp evals/ladders_heldout3/*.md evals/ladders_heldout3/*.txt reports/heldout3-corpus/
+	rm -f reports/heldout3-corpus/README.md
+	ADVISOR_CORPUS_DIR=reports/heldout3-corpus ADVISOR_INDEX_DIR=reports/heldout3-index \
+		$(BIN)/advisor index --rebuild
+	-ADVISOR_CORPUS_DIR=reports/heldout3-corpus ADVISOR_INDEX_DIR=reports/heldout3-index \
+		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout3/questions.jsonl \
+		--thresholds evals/thresholds-people.toml --out reports/heldout3.jsonl \
+		--report-dir reports/heldout3
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
