@@ -314,7 +314,17 @@ class Advisor:
 
     def _plan_request(self, reading: Reading, ladder: CareerLadder) -> PlanRequest | None:
         """The plan one of the asks wants ("plan my move from APM to PM", "I'm a PM, what
-        should I do to get promoted?"), starting from the user's stated level when known."""
+        should I do to get promoted?"), starting from the user's stated level when known.
+        Plans go up the ladder: two roles named in either order ("to the higher one, from the
+        lower one") are planned from the lower; one role twice is no plan."""
+        request = self._asked_plan(reading, ladder)
+        if request is None or request.from_role.level == request.to_role.level:
+            return None
+        if request.from_role.level > request.to_role.level:
+            return PlanRequest(request.to_role, request.from_role, assumed_start=False)
+        return request
+
+    def _asked_plan(self, reading: Reading, ladder: CareerLadder) -> PlanRequest | None:
         user = reading.state.user
         for read in reading.asks:
             ask = read.ask

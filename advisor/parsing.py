@@ -31,7 +31,7 @@ from advisor.level_shape import (
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, not a title
@@ -39,6 +39,9 @@ MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, no
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
 _LEVEL = re.compile(r"^(?:(?:level|l)\s*)?(?P<n>\d{1,2})\s*[.):\-–]\s+\S", re.IGNORECASE)
+_MARKED_LEVEL = re.compile(
+    r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*<!--\s*level\s+(?P<n>\d{1,2})\s*-->\s*$", re.MULTILINE
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 # Lead-ins of growth items as companies word them: "Skills to develop:", "To grow, focus on:",
 # "What we look for:", "Growth areas:".
@@ -114,11 +117,14 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
     lead_kind = PassageKind.OVERVIEW
     seen: dict[str, int] = {}
     blocks = list(_blocks(doc.text))
-    levels = _levels_by_position(blocks)
+    # Levels marked by a table's rewrite (advisor/tables.py) are levels whatever the headings.
+    marked = {m["title"].strip(): int(m["n"]) for m in _MARKED_LEVEL.finditer(doc.text)}
+    levels = _levels_by_position(blocks) | marked
     level_depth = _level_depth(blocks)
     if not level_depth:
         # No numbered levels: level headings that are the titles alone ("## Sous Chef").
-        levels = levels_by_title(blocks) or levels
+        if not marked:
+            levels = levels_by_title(blocks) or levels
         level_depth = next((b.depth for b in blocks if b.text in levels), level_depth)
     levels = _retitled(blocks, levels)
     is_level = [
@@ -432,11 +438,17 @@ def _is_plain_heading(line: str, lines: list[str], i: int) -> bool:
 
 # In a paragraph's first sentence only the naming of skills counts: "grows" or "learn" there
 # tell of the work ("when an incident grows beyond one agency"), not of a list of skills.
-_SKILL_NAMED = re.compile(r"\bskill|competenc|\babilities\b|\bcapabilit", re.IGNORECASE)
+_SKILL_NAMED = re.compile(
+    r"\bskill|competenc|\babilities\b|\bcapabilit"
+    # ... or of what it takes to move up: "To move up, a journeyman needs to ..."
+    r"|\bto (?:move|step|go) up\b|\bto be promoted\b|\bbefore (?:moving|stepping) up\b",
+    re.IGNORECASE,
+)
 
 
 def opens_on_skills(text: str) -> bool:
-    """Whether a paragraph's first sentence is about the skills a level asks for."""
+    """Whether a paragraph's first sentence is about the skills a level asks for, or what it
+    takes to move up from it."""
     return bool(_SKILL_NAMED.search(split_sentences(text)[0]))
 
 

@@ -2,7 +2,8 @@
 
 Companies often keep a ladder as a table, with levels as columns ("Competency | Deckhand | Able
 Seaman | ...", one row per competency) or as rows ("Level | Title | Responsibilities | Skills").
-Each table is rewritten as one section per level: "## N. Title", the level's summary as its
+Each table is rewritten as one section per level: "## Title" marked with its level number, the
+level's summary as its
 overview, and each competency or column as a "Title: text" item under a lead-in that says
 whether it is a duty or a skill. The words of the table are kept as written, so answers built
 from it still quote the source.
@@ -98,7 +99,9 @@ def _section(
     items: list[tuple[str, str]],
     by_column: bool = False,
 ) -> str:
-    lines = [f"## {level}. {title}", ""]
+    # The title as the table writes it, so answers cite what the reader sees; the level is a
+    # note the parser reads (advisor/parsing.py), not words of the section.
+    lines = [f"## {title} <!-- level {level} -->", ""]
     if summary:
         lines += [" ".join(summary), ""]
     duties = [(k, v) for k, v in items if not _GROWTH.search(k)]

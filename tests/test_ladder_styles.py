@@ -274,3 +274,72 @@ def test_the_guide_parses_as_before_in_every_style_it_shares(tmp_path: Path) -> 
         ("Two", PassageKind.RESPONSIBILITY),
     ]
     assert isinstance(CareerLadder.from_passages(passages), CareerLadder)
+
+
+MATRIX = """# Ferry Deck Crew Matrix
+
+The deck crew ladder, one column per level.
+
+| Competency | Deckhand (DH) | Able Seafarer (AS) | Bosun |
+|---|---|---|---|
+| Mooring | Handles lines under direction | Leads a mooring party | Plans mooring for each berth |
+| Safety drills | Takes part in drills | Runs the muster list | Sets the drill calendar |
+| Reports to | The Able Seafarer | The Bosun | The Mate |
+"""
+
+
+def test_a_matrix_level_is_cited_by_its_column_title(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "ferry.md", MATRIX)
+    assert [r.name for r in ladder.roles] == ["Deckhand", "Able Seafarer", "Bosun"]
+    # The section is the column's own title: no level number the document never wrote.
+    assert [r.section for r in ladder.roles] == ["Deckhand (DH)", "Able Seafarer (AS)", "Bosun"]
+    answer = _advisor(tmp_path, "ferry.md", MATRIX).ask("what does an able seafarer do?")
+    assert "Leads a mooring party" in answer.answer
+    assert {c.section for c in answer.citations} == {"Able Seafarer (AS)"}
+
+
+MEMO = """MEMO
+
+This memo sets out the levels of our surveying crew.
+
+Level 1 - Chainman
+
+Chainmen hold the staff and the tape for the party chief.
+
+They clear sight lines and set out pegs.
+
+To move up, a chainman needs to level a run of pegs without help and keep a clean field book.
+
+Level 2 - Instrument Operator
+
+Instrument operators run the total station.
+
+They set up over control points and record every shot.
+
+To move up, an operator needs to plan a day's survey and check closures.
+
+Level 3 - Party Chief
+
+Party chiefs lead the survey party on site.
+
+They agree the survey plan with the engineer and sign off the field data.
+"""
+
+
+def test_a_prose_paragraph_on_what_it_takes_to_move_up_is_a_skill(tmp_path: Path) -> None:
+    chainman = _ladder(tmp_path, "survey.txt", MEMO).roles[0]
+    assert [p.text[:28] for p in chainman.skills] == ["To move up, a chainman needs"]
+    assert [p.text for p in chainman.responsibilities] == [
+        "They clear sight lines and set out pegs."
+    ]
+
+
+def test_two_roles_named_in_either_order_are_planned_upwards(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "survey.txt", MEMO)
+    answer = advisor.ask("make me a plan to become a party chief, from instrument operator")
+    assert answer.plan is not None
+    stages = answer.plan["stages"]
+    assert (stages[0]["from_level"], stages[-1]["to_level"]) == (2, 3)
+    reverse = advisor.ask("plan my move from party chief to chainman")
+    assert reverse.plan is not None  # a plan up the ladder, never an error
+    assert reverse.plan["stages"][0]["from_level"] == 1
