@@ -27,8 +27,11 @@ from advisor.understand.asks import (
     Need,
     mask_roles,
 )
+from advisor.understand.tagging import negates_main_clause
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
+CLAIM_WORDS_WEIGHT = 0.25  # how much stating the claim's words counts beside meaning
+NEAR_TIE_WEIGHT = 0.05  # a word used exactly, breaking near-ties
 FOCUSED_PASSAGES = 3
 # Items quoted, and titles named, for one role: a competency matrix may give a level fifty
 # rows, and an answer that quotes them all answers nothing. The rest are counted.
@@ -467,16 +470,24 @@ class Answerer:
         scores = vectors[1:] @ vectors[0]
         # Words of the ladder's role names ("lighthouse", "keeper") say nothing about the claim.
         asked = set(content_terms(text)) - self._name_terms
-        # Lexical overlap breaks near-ties between sentences of similar meaning.
+
+        # A claim is checked against the sentence that states most of its words, meaning
+        # breaking ties: "do key holders train new associates?" is "Train new sales associates
+        # ...", not a closer-sounding sentence that only shares "associates".
+        def share(sentence: str) -> float:
+            used = content_terms(sentence)
+            return sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
+
+        shares = [share(sentence) for sentence, _ in sentences]
+        # One word shared says little ("take" of "should I take it?"): then meaning decides,
+        # the shared word only breaking near-ties.
+        weight = CLAIM_WORDS_WEIGHT if len(asked) >= 2 else 0.0
+        exact = [len(asked & set(content_terms(sentence))) for sentence, _ in sentences]
         best = max(
             range(len(sentences)),
-            key=lambda i: (
-                float(scores[i]) + 0.05 * len(asked & set(content_terms(sentences[i][0])))
-            ),
+            key=lambda i: float(scores[i]) + weight * shares[i] + NEAR_TIE_WEIGHT * exact[i],
         )
-        used = content_terms(sentences[best][0])
-        shared = sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
-        return float(scores[best]), sentences[best][0], sentences[best][1], shared
+        return float(scores[best]), sentences[best][0], sentences[best][1], shares[best]
 
 
 def _unique(statements: list[Statement]) -> list[Statement]:
@@ -490,8 +501,12 @@ def _unique(statements: list[Statement]) -> list[Statement]:
 
 
 def _same_polarity(sentence: str, ask: Ask) -> bool:
-    """Whether the guide's sentence is negated exactly when the ask's claim is."""
-    return bool(_NEGATION.search(sentence.replace("’", "'"))) == ask.negated
+    """Whether the guide's sentence is negated exactly when the ask's claim is. Only a
+    negation of what the sentence states counts: "Lead the shift when no manager is present"
+    states leading the shift; its "no" belongs to the clause saying when."""
+    text = sentence.replace("’", "'")
+    negated = bool(_NEGATION.search(text)) and negates_main_clause(text)
+    return negated == ask.negated
 
 
 def _same_word(a: str, b: str) -> bool:

@@ -4,10 +4,14 @@ level sections, level codes before titles ("B2 — Baker II")."""
 
 from pathlib import Path
 
+import numpy as np
+
 from advisor.corpus import load_corpus
+from advisor.direct import Answerer
 from advisor.ladder import CareerLadder, ladders_from_passages
 from advisor.models import PassageKind
 from advisor.parsing import parse_document
+from advisor.understand.tagging import negates_main_clause
 from tests.test_level_shape import _advisor, _ladder
 
 BOLD_LABELS = """# Harbour Pilots
@@ -343,3 +347,83 @@ def test_two_roles_named_in_either_order_are_planned_upwards(tmp_path: Path) -> 
     reverse = advisor.ask("plan my move from party chief to chainman")
     assert reverse.plan is not None  # a plan up the ladder, never an error
     assert reverse.plan["stages"][0]["from_level"] == 1
+
+
+WAREHOUSE = """# Warehouse Crew
+
+## 1. Picker
+
+Pickers fill the orders.
+
+Responsibilities:
+
+- Pick each order from the shelves by scanner
+
+## 2. Team Lead
+
+Team leads run a zone of the warehouse.
+
+Responsibilities:
+
+- Lead the shift when no manager is present, assigning associates to zones and breaks
+- Train new warehouse associates on the scanner and the safety rules
+- Count the stock in the zone each week
+
+## 3. Warehouse Manager
+
+The manager runs the building.
+
+Responsibilities:
+
+- Does not pick orders
+- Plans the staffing of every shift
+"""
+
+
+def test_a_negation_in_a_clause_saying_when_does_not_deny_the_duty(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "warehouse.md", WAREHOUSE)
+    answer = advisor.ask("Do team leads train new associates?")
+    # The sentence stating both words of the claim ("train", "associates") is the one it is
+    # checked against, not a closer-sounding one sharing a word; and that one's "no" only says
+    # when the duty applies, so it denies nothing.
+    assert answer.answer.startswith("**Yes.**")
+    assert "Train new warehouse associates" in answer.answer
+    denied = advisor.ask("do warehouse managers pick orders?")
+    assert denied.answer.startswith("**No")
+
+
+class FakeOrderedEmbedder:
+    """A fake for a unit test: the first text is the query, and each later text is as near
+    to it as its place in `nearness` says (the embedder's own quirks made explicit)."""
+
+    model_id = "fake-ordered"
+
+    def __init__(self, nearness: dict[str, float]) -> None:
+        self.nearness = nearness
+
+    def embed(self, texts: list[str]) -> "np.ndarray":
+        out = np.zeros((len(texts), 2), np.float32)
+        out[0] = (1.0, 0.0)
+        for i, text in enumerate(texts[1:], 1):
+            cos = self.nearness.get(text, 0.0)
+            out[i] = (cos, (1 - cos * cos) ** 0.5)
+        return out
+
+
+def test_a_claim_is_checked_against_the_sentence_stating_its_words(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "warehouse.md", WAREHOUSE)
+    lead = ladder.roles[1]
+    near = "Lead the shift when no manager is present, assigning associates to zones and breaks"
+    stating = "Train new warehouse associates on the scanner and the safety rules"
+    # The embedder rates the sentence sharing one word a little nearer, as MiniLM can.
+    answerer = Answerer(ladder, FakeOrderedEmbedder({near: 0.48, stating: 0.40}))
+    best = answerer._best_sentence("train associates", lead.passages)
+    assert best is not None and best[1] == stating and best[3] == 1.0
+
+
+def test_only_a_negation_of_what_a_sentence_states_makes_it_negative() -> None:
+    assert not negates_main_clause("Lead the shift when no manager is present, assigning staff")
+    assert not negates_main_clause("Good judgement when nobody senior is there to ask")
+    assert negates_main_clause("Though you don't need to be a developer, knowing code is key")
+    assert negates_main_clause("Levels cannot be skipped.")
+    assert negates_main_clause("A foreman does not pick orders.")

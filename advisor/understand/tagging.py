@@ -85,3 +85,31 @@ def count_words(text: str, words: list[str]) -> list[str]:
         return []
     counts = {w for w, pos, dep in _tags(text) if pos == "NUM" and dep == "nummod"}
     return [w for w in words if w in counts]
+
+
+# Clauses that only qualify what a sentence states: when or if it holds ("when no manager is
+# present"), or which thing is meant ("a form that has no errors"). A concession ("Though you
+# don't need to be a developer, ...") is part of what is stated.
+_QUALIFYING_MARKS = frozenset(
+    ["when", "whenever", "if", "unless", "until", "while", "before", "after", "once", "where"]
+)
+_NEGATION_WORDS = frozenset(["not", "n't", "no", "never", "neither", "nor", "without", "cannot"])
+
+
+def negates_main_clause(sentence: str) -> bool:
+    """Whether a negation in the sentence belongs to what it states, not to a clause saying
+    when it holds or which thing is meant."""
+    for token in _pipeline()(sentence):
+        if token.lower_ not in _NEGATION_WORDS:
+            continue
+        node, qualified = token, False
+        while node.head.i != node.i:  # the root is its own head
+            if node.dep_ in ("relcl", "acl") or (
+                node.dep_ == "advcl" and any(c.lower_ in _QUALIFYING_MARKS for c in node.children)
+            ):
+                qualified = True
+                break
+            node = node.head
+        if not qualified:
+            return True
+    return False
