@@ -19,6 +19,7 @@ from advisor.understand.asks import (
     BELOW,
     BETWEEN,
     BOTTOM,
+    ITEM_NEEDS,
     STARTS,
     STRAIGHT,
     TOP,
@@ -31,6 +32,11 @@ from advisor.understand.tagging import negates_main_clause
 
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 CLAIM_WORDS_WEIGHT = 0.25  # how much stating the claim's words counts beside meaning
+# "at what level do PMs start ...", "which role handles ...": a level is what is asked.
+ASKS_WHICH_LEVEL = re.compile(
+    r"\b(?:which|what)\s+(?:level|role|rung|grade|band|stage|position|title|job)s?\b",
+    re.IGNORECASE,
+)
 NEAR_TIE_WEIGHT = 0.05  # a word used exactly, breaking near-ties
 FOCUSED_PASSAGES = 3
 # Items quoted, and titles named, for one role: a competency matrix may give a level fifty
@@ -107,8 +113,10 @@ class Answerer:
             return self.order(ask)
         if not roles or (topic and ask.need not in (Need.NEXT, Need.PREVIOUS, Need.COMPARE)):
             # A subject beyond the role ("how does a PM decide what to prioritise?"): the
-            # passages that speak to it, not the role's whole list.
-            return self.focused(ranked, roles, ask.text)
+            # passages that speak to it, not the role's whole list. Asked for the role's own
+            # duties or skills ("what does an RN1 do on a shift?"), only its own lines.
+            own_only = ask.need in ITEM_NEEDS and not ASKS_WHICH_LEVEL.search(ask.text)
+            return self.focused(ranked, roles, ask.text, others=not own_only)
         role = roles[0]
         if ask.need is Need.COMPARE and len(roles) >= 2:
             low, high = sorted(roles[:2], key=lambda r: r.level)
@@ -266,16 +274,25 @@ class Answerer:
             line for r in inside for line in self.intro(r, 2)
         ]
 
-    def focused(self, ranked: list[Passage], roles: list[Role], asked: str) -> list[Statement]:
+    def focused(
+        self, ranked: list[Passage], roles: list[Role], asked: str, others: bool = True
+    ) -> list[Statement]:
         """The passages that best match the ask, best first, kept to the named roles' sections
-        when the ask names roles (plus the best passage elsewhere, which may correct it).
+        when the ask names roles (plus, with `others`, the best passage elsewhere, which may
+        correct it).
 
         A long paragraph is cut to its sentences that answer the ask, the best one first, so
         the answer opens with what was asked rather than with the paragraph's first line."""
         levels = {r.level for r in roles}
         own = [p for p in ranked if p.level in levels] if levels else list(ranked)
         chosen = own[:FOCUSED_PASSAGES]
-        if levels and ranked and ranked[0].level not in levels and ranked[0] not in chosen:
+        if (
+            others
+            and levels
+            and ranked
+            and ranked[0].level not in levels
+            and ranked[0] not in chosen
+        ):
             chosen = [*chosen[: FOCUSED_PASSAGES - 1], ranked[0]]
         out: list[Statement] = []
         for i, p in enumerate(chosen):

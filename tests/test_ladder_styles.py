@@ -427,3 +427,13 @@ def test_only_a_negation_of_what_a_sentence_states_makes_it_negative() -> None:
     assert negates_main_clause("Though you don't need to be a developer, knowing code is key")
     assert negates_main_clause("Levels cannot be skipped.")
     assert negates_main_clause("A foreman does not pick orders.")
+
+
+def test_a_roles_own_duties_asked_with_a_subject_quote_no_other_level(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "warehouse.md", WAREHOUSE)
+    answer = advisor.ask("what does a team lead actually do on a shift?")
+    assert answer.citations and all(c.section == "2. Team Lead" for c in answer.citations)
+    assert "Warehouse Manager:" not in answer.answer and "Picker:" not in answer.answer
+    # Asking which level does something still shows whose line it is.
+    which = advisor.ask("at what level do people plan the staffing of every shift?")
+    assert "Warehouse Manager" in which.answer
