@@ -7,7 +7,7 @@ import pytest
 
 from advisor.answering import Advisor
 from advisor.conversation import parse_history
-from advisor.understand.asks import Need, claim_shape, split_message
+from advisor.understand.asks import Need, claim_shape, named_item_need, split_message
 from advisor.understand.normalise import Normaliser, abbreviations, is_english
 from advisor.understand.tagging import wording_words
 
@@ -839,3 +839,21 @@ def test_an_ask_of_nothing_in_the_guide_is_refused(guide_advisor: Advisor, quest
 )
 def test_an_ask_about_the_guide_itself_is_answered(guide_advisor: Advisor, question: str) -> None:
     assert not guide_advisor.ask(question).refused
+
+
+def test_a_misspelling_before_a_plural_of_a_ladder_phrase_is_corrected() -> None:
+    normaliser = Normaliser(["harbour", "pilot", "pilots"], phrases=["harbour pilot"])
+    assert normaliser.normalise("what do harbor pilots do") == "what do harbour pilots do"
+
+
+def test_a_named_kind_of_item_decides_which_list_is_wanted() -> None:
+    assert named_item_need("list out the skills for the deck chief in order") is Need.SKILLS
+    assert named_item_need("what are a bosun's duties?") is Need.DUTIES
+    assert named_item_need("skills and responsibilities of a bosun") is None
+    assert named_item_need("what does a bosun do") is None
+
+
+def test_skills_asked_in_order_are_the_skills(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("list out the skills for a senior PM in order")
+    assert "Vision and foresight" in answer.answer
+    assert "Driving the product roadmap" not in answer.answer

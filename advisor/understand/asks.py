@@ -96,6 +96,21 @@ class Need(StrEnum):
 
 # The needs answered with a role's own items.
 ITEM_NEEDS = frozenset([Need.DUTIES, Need.SKILLS])
+# The nouns by which a question names one kind of item outright ("list out the skills for VP
+# in order", "what are a PM's responsibilities?"): they say which list is wanted whatever the
+# rest of the wording sounds like.
+_NAMES_SKILLS = re.compile(
+    r"\b(?:skills?|skillset|abilities|competenc(?:y|ies)|strengths|qualities)\b", re.IGNORECASE
+)
+_NAMES_DUTIES = re.compile(r"\b(?:responsibilit(?:y|ies)|duties|duty|tasks|remit)\b", re.IGNORECASE)
+
+
+def named_item_need(text: str) -> Need | None:
+    """SKILLS or DUTIES when the text names that kind of item and not the other."""
+    skills, duties = bool(_NAMES_SKILLS.search(text)), bool(_NAMES_DUTIES.search(text))
+    if skills == duties:
+        return None
+    return Need.SKILLS if skills else Need.DUTIES
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from advisor.lexicon import STOPWORDS, stem, tokens
 from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
-from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles
+from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles, named_item_need
 from advisor.understand.tagging import count_words, naming_words, wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
@@ -211,6 +211,9 @@ class Understanding:
     def need(self, text: str, roles: list[Role]) -> Need:
         """The structured need an ask states, or TOPIC when it asks about a subject."""
         found = self._need(text, roles)
+        named = named_item_need(text)
+        if found in ITEM_NEEDS and named is not None:
+            return named  # "list out the skills for VP in order" asks for skills
         bare = _ASIDE.sub(" ", text)
         if found is Need.TOPIC and bare != text:
             # An aside between commas ("List, in the order they appear, the skills ...") says

@@ -189,7 +189,9 @@ class Normaliser:
 
     def completions(self, prev: str, nxt: str) -> set[str]:
         """The words that make a phrase with the word before or the word after them."""
-        return self._before.get(nxt, set()) | self._after.get(prev, set())
+        # "principle pms": a plural neighbour completes the phrase its singular does.
+        before = self._before.get(nxt, set()) | self._before.get(nxt.removesuffix("s"), set())
+        return before | self._after.get(prev, set())
 
     def _unclipped(self, lower: str) -> str | None:
         """A clipped form of a corpus word ("execs" -> "executives"), when only one fits."""
