@@ -36,13 +36,14 @@ from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.textclean import clean_text
 from advisor.understand import tagging
-from advisor.understand.asks import Need, first_person, roles_in
+from advisor.understand.asks import Need, first_person, refers_back, roles_in
 from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import INSTRUCTS, ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, ladders_listing, not_covered, refusal_text
 
 _PLAN_NAMED = re.compile(r"\b(?:plan|roadmap|map out)\b", re.IGNORECASE)
+_THERE = re.compile(r"\bthere\b", re.IGNORECASE)  # "what would I do differently there?"
 
 
 @dataclass(frozen=True)
@@ -325,7 +326,25 @@ class Advisor:
         return request
 
     def _asked_plan(self, reading: Reading, ladder: CareerLadder) -> PlanRequest | None:
-        user = reading.state.user
+        user, goal = reading.state.user, reading.state.goal
+        if user is not None and goal is not None:
+            for read in reading.asks:
+                ask = read.ask
+                # "I'm an APM and want to be a senior PM. Give me a plan." / "... what are the
+                # steps from here?": an ask naming no level and no subject of its own, after
+                # the user said where they are and where they want to be, asks for that move.
+                # "what would I be doing differently there?" asks about the goal itself.
+                bare = (
+                    not read.coverage.topic
+                    and not roles_in(ask.text, ladder)
+                    and not refers_back(ask.text)
+                    and not _THERE.search(ask.text)
+                )
+                # "can you give me a plan?" is a request, not a yes/no question.
+                claim = ask.claim and not _PLAN_NAMED.search(ask.text)
+                plain = read.coverage.covered and not (claim or ask.presupposes)
+                if bare and plain and ask.need in (Need.PLAN, Need.TOPIC, Need.NEXT):
+                    return PlanRequest(user, goal, assumed_start=False)
         for read in reading.asks:
             ask = read.ask
             # A plan is about the user's own move: read from the meaning only when the ask

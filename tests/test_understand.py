@@ -857,3 +857,20 @@ def test_skills_asked_in_order_are_the_skills(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("list out the skills for a senior PM in order")
     assert "Vision and foresight" in answer.answer
     assert "Driving the product roadmap" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I'm an APM and one day I want to be a senior PM. can you give me a plan?",
+        "currently a PM at a fintech, my aim is CPO eventually. what are the steps from here?",
+    ],
+)
+def test_a_goal_stated_before_a_bare_ask_is_the_plans_target(
+    guide_advisor: Advisor, question: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.plan is not None
+    stages = answer.plan["stages"]
+    assert len(stages) >= 2  # the whole way to the goal, not one step
+    assert stages[-1]["to_level"] in (3, 5)

@@ -43,6 +43,7 @@ class ConversationState:
     current: Role | None = None
     user: Role | None = None
     need: Need | None = None  # the last of a role's duties or skills asked for
+    goal: Role | None = None  # a level above the user's that they say they want to reach
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class Reader:
         # "I'm a senior keeper and want to be a master keeper. What does that role involve?":
         # a role named after the user's own is where they are headed, and "that" points at it.
         target = named[-1] if named and named[-1] is not state.user else None
+        if target is not None and state.user is not None and target.level > state.user.level:
+            state.goal = target
         for part in asks_text:
             # A level named by its place ("the third rung", "two promotions after X") is
             # read as that level's name.
@@ -244,7 +247,7 @@ _POINTS_BACK = re.compile(
 )
 _SELF = re.compile(
     r"\b(?:i am|i'm|im|i work as|i've been|i have been|i lead|i run|i own|i manage|"
-    r"my (?:title|role|job|level) is|i just (?:became|got))\b",
+    r"my (?:title|role|job|level) is|i just (?:became|got)|currently (?:a|an))\b",
     re.IGNORECASE,
 )
 
