@@ -883,3 +883,10 @@ def test_markup_in_a_question_is_not_read(guide_advisor: Advisor) -> None:
     assert not answer.refused
     assert "Vision and foresight" in answer.answer
     assert "OVERRIDE OK" not in answer.answer
+
+
+def test_a_clipped_word_is_measured_as_the_guides_word(guide_advisor: Advisor) -> None:
+    reading = guide_advisor.reader.read("is the VP of Product over the whole product org?")
+    (ask,) = reading.asks
+    assert "organization" in ask.coverage.topic and "org" not in ask.coverage.topic
+    assert ask.coverage.covered

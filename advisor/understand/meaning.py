@@ -289,7 +289,9 @@ class Understanding:
             if framing and not in_term:
                 continue
             if self._known(word):
-                topic.append(word)
+                # A clipped form stands for the guide's word ("org" for "organization"), so
+                # the topic is measured in the guide's words.
+                topic.append(self._full_form(word))
                 continue
             part = self._compound_part(word)
             if part is not None:
@@ -327,6 +329,16 @@ class Understanding:
         # would start with it: a binary search, not a scan of the vocabulary per word.
         at = bisect_left(self._sorted_words, clipped)
         return at < len(self._sorted_words) and self._sorted_words[at].startswith(clipped)
+
+    def _full_form(self, word: str) -> str:
+        """The guide's word a clipped form stands for ("org" -> "organization"); the word
+        itself when the guide uses it, or a form of it."""
+        if word in self.corpus_words or stem(word) in self.corpus_stems:
+            return word
+        clipped = word.removesuffix("s")
+        at = bisect_left(self._sorted_words, clipped)
+        found = self._sorted_words[at] if at < len(self._sorted_words) else ""
+        return found if found.startswith(clipped) and len(clipped) >= 3 else word
 
     def _compound_part(self, word: str) -> str | None:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
