@@ -890,3 +890,11 @@ def test_a_clipped_word_is_measured_as_the_guides_word(guide_advisor: Advisor) -
     (ask,) = reading.asks
     assert "organization" in ask.coverage.topic and "org" not in ask.coverage.topic
     assert ask.coverage.covered
+
+
+def test_a_clip_of_several_guide_words_stands_for_none_of_them(guide_advisor: Advisor) -> None:
+    understanding = guide_advisor.reader.understanding
+    starts = [w for w in understanding.corpus_words if w.startswith("pro")]
+    assert len(starts) > 1  # "product", "products", "progress", ...
+    assert understanding._full_form("pro") == "pro"
+    assert understanding._full_form("org") == "organization"

@@ -331,14 +331,15 @@ class Understanding:
         return at < len(self._sorted_words) and self._sorted_words[at].startswith(clipped)
 
     def _full_form(self, word: str) -> str:
-        """The guide's word a clipped form stands for ("org" -> "organization"); the word
-        itself when the guide uses it, or a form of it."""
+        """The guide's word a clipped form stands for ("org" -> "organization"), when it is the
+        only word the clip starts; the word itself when the guide uses it, or a form of it."""
         if word in self.corpus_words or stem(word) in self.corpus_stems:
             return word
         clipped = word.removesuffix("s")
         at = bisect_left(self._sorted_words, clipped)
-        found = self._sorted_words[at] if at < len(self._sorted_words) else ""
-        return found if found.startswith(clipped) and len(clipped) >= 3 else word
+        found = [w for w in self._sorted_words[at : at + 2] if w.startswith(clipped)]
+        # Only a clip of one word stands for it: "sup" may be "supervisor" or "supplier".
+        return found[0] if len(found) == 1 and len(clipped) >= 3 else word
 
     def _compound_part(self, word: str) -> str | None:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
