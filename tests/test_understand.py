@@ -898,3 +898,32 @@ def test_a_clip_of_several_guide_words_stands_for_none_of_them(guide_advisor: Ad
     assert len(starts) > 1  # "product", "products", "progress", ...
     assert understanding._full_form("pro") == "pro"
     assert understanding._full_form("org") == "organization"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the reason deckhands run the bridge watch?",
+        "Chartwork is listed as a cadet duty — why?",
+        "mentoring is a cadet skill - why so early??",
+        "As a cadet I'm supposed to run the bridge, so how do I start?",
+    ],
+)
+def test_more_ways_of_taking_a_claim_for_granted(text: str) -> None:
+    asks, _ = split_message(text)
+    assert len(asks) == 1 and claim_shape(asks[0])[1]
+
+
+def test_a_bare_request_to_confirm_asks_about_the_statement_before_it() -> None:
+    asks, context = split_message("My skipper says cadets don't do chartwork. Makes sense?")
+    assert asks == ["My skipper says cadets don't do chartwork, Makes sense?"] and not context
+    claim, _, negated = claim_shape(asks[0])
+    assert claim and negated
+
+
+def test_a_premise_under_a_confirming_tag_is_corrected(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask(
+        "My mentor says APMs never deal with customer feedback, that's for seniors. Makes sense?"
+    )
+    assert answer.answer.startswith("**No")
+    assert "customer feedback" in answer.answer

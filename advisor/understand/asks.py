@@ -31,7 +31,8 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _CONJOINED = re.compile(r"\s(?:and|also|plus|&|\+)\s|;", re.IGNORECASE)
-_TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they)\s*\??$",
+_TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they|"
+                  r"makes? sense|is (?:that|it) (?:so|true|right))\s*\??$",
                   re.IGNORECASE)  # fmt: skip
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that level|this level|"
@@ -72,11 +73,23 @@ BETWEEN = re.compile(
 TOP = re.compile(r"\b(?:top|highest|ultimate|last|final|most senior|peak)\b", re.IGNORECASE)
 BOTTOM = re.compile(r"\b(?:bottom|lowest|first|entry|start|starting|beginning)\b", re.IGNORECASE)
 # A claim stated, then asked about: "X is a step below Y, so why would anyone go for it?"
-_THEN_WHY = re.compile(r"\w.*,\s*(?:so|then|and)\s+(?:why|how come)\b", re.IGNORECASE)
+_THEN_WHY = re.compile(
+    r"\w.*(?:,\s*(?:so|then|and)\s+(?:why|how come)\b|\s[—–-]+\s*why\b|,\s*why\b[^,]{0,20}$)",
+    re.IGNORECASE,
+)  # "X, so why ...", "Innovation is an APM skill — why?", "X, why so early??"
 # Openings that take a claim for granted: "why do X ...", "since X ...", "the guide says X ...".
 _WHY = re.compile(
     r"^\W*(?:why|how come|since|given that|seeing as|because|the (?:guide|text|article) says|"
-    r"i (?:heard|read|was told))\b",
+    r"i (?:heard|read|was told)|(?:what'?s|what is) the reason|for what reason|how is it that|"
+    # "As an APM I'm supposed to manage teams of PMs, so ...": a duty taken for granted.
+    r"as an? [^,.?]{1,40}?\b(?:i'?m|i am)\s+(?:supposed|expected|meant|required)\s+to)\b",
+    re.IGNORECASE,
+)
+# A question that only asks to confirm the statement before it ("My manager says X. Makes
+# sense?", "APMs own the roadmap. True?"): the statement is what is asked.
+_CONFIRMING = re.compile(
+    r"^\W*(?:(?:does (?:that|this|it) )?makes? sense|(?:is )?(?:that|this|it) (?:so|true|right|"
+    r"correct|accurate)|(?:is that|am i) right|true|right|correct|agree|yes or no|or not)\W*$",
     re.IGNORECASE,
 )
 
@@ -166,6 +179,9 @@ def split_message(text: str) -> tuple[list[str], list[str]]:
     if not asks and context:
         # A bare topic ("senior pm skills") or a request without a question word.
         asks, context = [context[-1]], context[:-1]
+    if asks and _CONFIRMING.match(asks[0]) and context:
+        asks = [f"{context[-1].rstrip('.!')}, {asks[0]}", *asks[1:]]
+        context = context[:-1]
     return asks, context
 
 
