@@ -318,6 +318,10 @@ class Advisor:
         should I do to get promoted?"), starting from the user's stated level when known.
         Plans go up the ladder: two roles named in either order ("to the higher one, from the
         lower one") are planned from the lower; one role twice is no plan."""
+        if any(r.ask.presupposes and r.ask.roles for r in reading.asks):
+            # "Since senior PMs report to APMs, how do I manage mine as an APM?": the premise is
+            # what needs answering (corrected), not a plan built on it.
+            return None
         request = self._asked_plan(reading, ladder)
         if request is None or request.from_role.level == request.to_role.level:
             return None

@@ -927,3 +927,18 @@ def test_a_premise_under_a_confirming_tag_is_corrected(guide_advisor: Advisor) -
     )
     assert answer.answer.startswith("**No")
     assert "customer feedback" in answer.answer
+
+
+def test_coming_before_on_a_ladder_is_ranking_below(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("how come senior PMs come before PMs on the ladder?")
+    assert answer.answer.startswith("**No: the guide puts Senior Product Manager above")
+
+
+def test_a_premise_about_a_name_the_guide_never_gives_is_refused(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("since Stripe pays senior PMs the most, should I apply there?")
+    assert answer.refused
+
+
+def test_a_premise_about_levels_is_answered_not_planned_on(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("Since VPs report to the APMs, how do I manage my VP as an APM?")
+    assert answer.plan is None

@@ -45,11 +45,13 @@ STRAIGHT = re.compile(r"\b(?:straight|directly|right)\s+(?:to|into|up to)\b|\bsk
                        r"\bno (?:level|step|role|rung)s? (?:in )?between\b|"
                        r"\bnothing (?:in )?between\b", re.IGNORECASE)  # fmt: skip
 # Rank words only: "under" and "after" are as often about people and time as about rank.
-BELOW = re.compile(r"\b(?:below|beneath|lower than|junior to|outranked by)\b", re.IGNORECASE)
-ABOVE = re.compile(r"\b(?:above|higher than|senior to|outranks?)\b", re.IGNORECASE)
+# "X comes before Y" on a ladder is lower; "after" alone is left out (time, not rank).
+BELOW = re.compile(r"\b(?:below|beneath|lower than|junior to|outranked by|comes? before|"
+                   r"precedes?)\b", re.IGNORECASE)  # fmt: skip
+ABOVE = re.compile(r"\b(?:above|higher than|senior to|outranks?|comes? after)\b", re.IGNORECASE)
 _RANKED = r"(?:step|rung|level|role|job|position|tier|spot)"
 _WHOLE = r"(?:ladder|career|path|hierarchy|tree|track)"
-STARTS = re.compile(rf"\b(?:(?:starting|entry|start)\s+(?:point|{_RANKED})|"
+STARTS = re.compile(rf"\b(?:(?:starting|entry|start)(?:[- ]level)?\s+(?:point|{_RANKED})|"
                     rf"(?:first|bottom|lowest)\s+{_RANKED}|"
                     rf"(?:bottom|start) of the {_WHOLE})\b", re.IGNORECASE)  # fmt: skip
 TOPS = re.compile(rf"\b(?:(?:top|highest|last|final)\s+{_RANKED}|top of the {_WHOLE})\b",

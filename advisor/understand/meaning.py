@@ -27,7 +27,7 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles, named_item_need
-from advisor.understand.tagging import count_words, naming_words, wording_words
+from advisor.understand.tagging import count_words, naming_words, proper_names, wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
 PARAPHRASE_MIN = 0.8  # need-example cosine at which an ask is that need, whatever its wording
@@ -388,7 +388,10 @@ class Understanding:
         # A premise is expected to hold words the guide never uses (what it gets wrong); it is
         # in scope when the guide speaks to what it is about, some known word of it.
         known = [w for w in found.topic if w not in found.strange]
-        if known and not re.search(r"\d", text) and self._speaks_to(known) >= PRESENT_MIN:
+        # A premise about a name or a figure the guide never gives ("since Google runs the
+        # best programs", "since they earn 120k") is about something the guide does not cover.
+        named = bool(re.search(r"\d", text)) or bool(proper_names(text, list(found.strange)))
+        if known and not named and self._speaks_to(known) >= PRESENT_MIN:
             return Coverage(
                 True, found.topic, found.strange, found.similarity, "a claim the guide speaks to"
             )

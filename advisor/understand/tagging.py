@@ -78,6 +78,15 @@ def naming_words(text: str, words: list[str]) -> list[str]:
     return [w for w in words if w in named]
 
 
+def proper_names(text: str, words: list[str]) -> list[str]:
+    """Those of words (lower-case, from text) the tagger reads as a proper name ("Google",
+    "Amazon", "Berlin")."""
+    if not words:
+        return []
+    names = {w for w, pos, _ in _tags(text) if pos == "PROPN"}
+    return [w for w in words if w in names]
+
+
 def count_words(text: str, words: list[str]) -> list[str]:
     """Those of words that count a noun in text ("in two sentences", "which three skills"):
     how much is asked for, never what."""
