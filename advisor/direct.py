@@ -98,7 +98,7 @@ class Answerer:
         """Statements for the ask; `ranked` are candidate passages, best first; `topic` says
         whether the ask has a subject beyond its roles and need."""
         roles = list(ask.roles)
-        if about_document and ask.presupposes:
+        if about_document and (ask.presupposes or ask.claim):
             # "why does the conclusion call the path rigid?": a claim about the text itself.
             return self.document_claim(ask, ranked, topic)
         if ask.claim or ask.presupposes:

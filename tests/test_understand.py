@@ -942,3 +942,22 @@ def test_a_premise_about_a_name_the_guide_never_gives_is_refused(guide_advisor: 
 def test_a_premise_about_levels_is_answered_not_planned_on(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("Since VPs report to the APMs, how do I manage my VP as an APM?")
     assert answer.plan is None
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("a bosun doesn't sign off repairs, does he?", True),
+        ("the bosun doesnt plan the mooring, does it?", True),
+        ("The closing part says the path is short, doesn't it?", False),
+        ("cadets run drills, do they?", False),
+    ],
+)
+def test_a_question_tag_asks_to_confirm_the_claim_before_it(text: str, negated: bool) -> None:
+    claim, _, found = claim_shape(text)
+    assert claim and found is negated
+
+
+def test_a_denial_asked_with_a_tag_is_corrected(guide_advisor: Advisor) -> None:
+    answer = guide_advisor.ask("the vp of product doesnt manage any PMs, does it?")
+    assert answer.answer.startswith("**No: the guide says they do.**")

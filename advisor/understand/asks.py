@@ -31,13 +31,21 @@ _JOIN = re.compile(
     re.IGNORECASE,
 )
 _CONJOINED = re.compile(r"\s(?:and|also|plus|&|\+)\s|;", re.IGNORECASE)
-_TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|isn'?t it|don'?t they|aren'?t they|"
-                  r"makes? sense|is (?:that|it) (?:so|true|right))\s*\??$",
+# A question tag asking to confirm what precedes it: "..., right?", "..., does it?", "...,
+# doesn't it?", "..., makes sense?".
+_TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|makes? sense|"
+                  r"is (?:that|it) (?:so|true|right)|"
+                  r"(?:do|does|did|is|are|was|were|can|could|will|would|have|has|should)(?:n'?t)?"
+                  r"\s+(?:it|they|he|she|we|you|i|that|there))\s*\??$",
                   re.IGNORECASE)  # fmt: skip
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that level|this level|"
                       r"that one|this one|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
-_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"\b(?:not|never|no|(?:do|does|did|is|are|was|were|can|wo|should|could|would|have|has)nt)\b|"
+    r"n't\b",
+    re.IGNORECASE,
+)  # "doesnt", typed without its apostrophe, is a negation too
 _CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
 # Claims about where levels sit: two levels side by side, one below or above another, a level
 # at either end of the ladder.
