@@ -14,6 +14,9 @@ MAX_QUOTED_WORDS = 14
 _UNSAFE = re.compile(r"[\d$€£¥%<>{}\[\]`\"“”]")
 
 
+_NOUN_PHRASE = re.compile(r"^(?:the|their|his|her|its)\s+\w", re.IGNORECASE)
+
+
 def not_covered(read: ReadAsk) -> str:
     """One plain sentence naming an ask the guide does not cover, in the user's words."""
     ask = read.ask
@@ -25,7 +28,12 @@ def not_covered(read: ReadAsk) -> str:
         return "The guide doesn't say anything about that."
     quoted = ask.text.strip().rstrip("?.! ")
     # Only a short question is quoted back: an instruction or a figure in it is never repeated.
-    if len(quoted.split()) > MAX_QUOTED_WORDS or _UNSAFE.search(quoted) or not _is_question(quoted):
+    if len(quoted.split()) > MAX_QUOTED_WORDS or _UNSAFE.search(quoted):
+        return "The guide doesn't cover the rest of your question."
+    if _NOUN_PHRASE.match(quoted):
+        # The second half of "X's skills and the certifications they hold" names a thing.
+        return f"The guide doesn't cover {quoted}."
+    if not _is_question(quoted):
         return "The guide doesn't cover the rest of your question."
     return f"The guide doesn't cover “{quoted}”."
 

@@ -961,3 +961,12 @@ def test_a_question_tag_asks_to_confirm_the_claim_before_it(text: str, negated: 
 def test_a_denial_asked_with_a_tag_is_corrected(guide_advisor: Advisor) -> None:
     answer = guide_advisor.ask("the vp of product doesnt manage any PMs, does it?")
     assert answer.answer.startswith("**No: the guide says they do.**")
+
+
+def test_a_second_ask_inside_one_clause_is_named_and_the_first_answered(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("give me the skills of a senior PM and the certifications they hold")
+    assert not answer.refused
+    assert "Vision and foresight" in answer.answer
+    assert "certifications" in answer.answer.lower()  # named as what the guide does not cover

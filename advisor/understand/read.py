@@ -146,27 +146,14 @@ class Reader:
                     state.current = self.ladder.roles[-1]
                 elif BOTTOM.search(part) and not TOP.search(part):
                     state.current = self.ladder.roles[0]
-            ordered = (ask.claim or ask.presupposes) and claims_order(part, len(ask.roles))
-            coverage = (
-                # A claim about where levels sit is answered from the ladder's order itself.
-                Coverage(True, (), (), 1.0, "a claim about where levels sit")
-                if judge and ordered
-                else self.understanding.coverage(
-                    part,
-                    list(ask.roles),
-                    ask.need,
-                    # "in the closing part, how ...": the part may be named outside the ask.
-                    document=any(self.understanding.names_document_part(c) for c in context),
-                    # Only a premise (taken for granted, or a denial asked to be confirmed) is
-                    # judged by whether the guide speaks to it; a plain yes/no question is not.
-                    claim=ask.presupposes or (ask.claim and ask.negated),
-                    # A yes/no question is answered "Yes." or "No.": every word of what it
-                    # asks is what the guide must speak to ("getting laid off"), none wording.
-                    literal=ask.claim,
-                )
-                if judge
-                else Coverage(True, (), (), 1.0, "history")
-            )
+            coverage = self._judged(part, ask, context, judge)
+            if not coverage.covered and judge and ask.roles and ask.need in ITEM_NEEDS:
+                # "list the responsibilities of a VP and the software tools they use": two
+                # asks in one clause, the second a noun phrase the guide may lack.
+                halves = self._conjoined(part, ask, state, context)
+                if halves is not None:
+                    read += halves
+                    continue
             if (
                 len(asks_text) > 1
                 and ask.inherited_roles
@@ -187,6 +174,45 @@ class Reader:
             if second is not None:
                 read.append(ReadAsk(replace(ask, need=second), coverage))
         return Reading(text, read, context, state)
+
+    def _judged(self, part: str, ask: Ask, context: list[str], judge: bool) -> Coverage:
+        """Whether the guides cover this ask (replayed history is taken as covered)."""
+        if not judge:
+            return Coverage(True, (), (), 1.0, "history")
+        if (ask.claim or ask.presupposes) and claims_order(part, len(ask.roles)):
+            # A claim about where levels sit is answered from the ladder's order itself.
+            return Coverage(True, (), (), 1.0, "a claim about where levels sit")
+        return self.understanding.coverage(
+            part,
+            list(ask.roles),
+            ask.need,
+            # "in the closing part, how ...": the part may be named outside the ask.
+            document=any(self.understanding.names_document_part(c) for c in context),
+            # Only a premise (taken for granted, or a denial asked to be confirmed) is
+            # judged by whether the guide speaks to it; a plain yes/no question is not.
+            claim=ask.presupposes or (ask.claim and ask.negated),
+            # A yes/no question is answered "Yes." or "No.": every word of what it asks is
+            # what the guide must speak to ("getting laid off"), none wording.
+            literal=ask.claim,
+        )
+
+    def _conjoined(
+        self, part: str, ask: Ask, state: ConversationState, context: list[str]
+    ) -> list[ReadAsk] | None:
+        """The ask's two halves at its first "and", each judged, when the first asks for a
+        role's items the guide has and the second is something else; None otherwise."""
+        halves = _AND_THE.split(part, maxsplit=1)
+        if len(halves) != 2 or not all(h.strip() for h in halves):
+            return None
+        first = self._ask(halves[0], state, ask.roles, None)
+        if not first.roles or first.need not in ITEM_NEEDS:
+            return None
+        first_coverage = self._judged(halves[0], first, context, True)
+        if not first_coverage.covered:
+            return None
+        second = replace(first, text=halves[1].strip(), need=Need.TOPIC, inherited_roles=True)
+        second_coverage = self._judged(second.text, second, context, True)
+        return [ReadAsk(first, first_coverage), ReadAsk(second, second_coverage)]
 
     def _second_need(self, ask: Ask) -> Need | None:
         """The other of a role's duties and skills when one ask names both ("the senior role:
@@ -235,6 +261,8 @@ class Reader:
         return Ask(text, tuple(roles), need, claim, presupposes, negated, inherited)
 
 
+# "... and the software tools they use": where one clause holds a second ask.
+_AND_THE = re.compile(r"\s+and\s+(?=(?:the|their|his|her|its|what|which)\b)", re.IGNORECASE)
 _AND = re.compile(r"\s(?:and|&|\+)\s|\s*,\s*(?:and\s+)?(?=\S+\W*$)", re.IGNORECASE)
 # The same thing asked again of another role: "what about X?", "and for X?", "how's that
 # different for X?".
