@@ -970,3 +970,11 @@ def test_a_second_ask_inside_one_clause_is_named_and_the_first_answered(
     assert not answer.refused
     assert "Vision and foresight" in answer.answer
     assert "certifications" in answer.answer.lower()  # named as what the guide does not cover
+
+
+def test_everyday_words_for_people_above_or_below_are_wording(guide_advisor: Advisor) -> None:
+    words = tomllib.loads((DATA / "question_language.toml").read_text())["framing"]["words"]
+    assert {"boss", "superior", "subordinate"} <= set(words)
+    assert not guide_advisor.ask("who is an APM's boss, basically?").refused
+    # The subject of the question is still what decides: a raise is not covered.
+    assert guide_advisor.ask("how do I ask my boss for a raise as a senior PM?").refused
