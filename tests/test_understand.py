@@ -978,3 +978,14 @@ def test_everyday_words_for_people_above_or_below_are_wording(guide_advisor: Adv
     assert not guide_advisor.ask("who is an APM's boss, basically?").refused
     # The subject of the question is still what decides: a raise is not covered.
     assert guide_advisor.ask("how do I ask my boss for a raise as a senior PM?").refused
+
+
+def test_a_plural_is_wording_only_when_it_is_a_form_of_a_wording_word(
+    guide_advisor: Advisor,
+) -> None:
+    understanding = guide_advisor.reader.understanding
+    assert understanding._frames("steps") and understanding._frames("folks")
+    assert not understanding._frames("sites")  # "site" is its own word, not "sit"
+    assert not understanding._frames("openings")  # job openings, not a text's opening
+    assert guide_advisor.ask("where do junior product folks find openings?").refused
+    assert not guide_advisor.ask("which folks does an APM work with?").refused

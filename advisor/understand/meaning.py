@@ -27,6 +27,7 @@ from advisor.models import Passage
 from advisor.parsing import split_sentences
 from advisor.phrase_cache import PhraseCache
 from advisor.understand.asks import BETWEEN, ITEM_NEEDS, Need, mask_roles, named_item_need
+from advisor.understand.normalise import is_english
 from advisor.understand.tagging import count_words, naming_words, proper_names, wording_words
 
 NEIGHBOUR_MIN = 0.8  # word cosine above which two words are forms of one word ("rungs"/"rung")
@@ -278,9 +279,7 @@ class Understanding:
                 continue
             if word in self.family_words:
                 continue  # the job family's name ("entry-level product roles") names no topic
-            framing = {word, word.removesuffix("s")} & self.framing or (
-                stem(word) in self.framing_stems
-            )
+            framing = self._frames(word)
             in_term = any(
                 pair in self.corpus_pairs
                 for pair in (f"{words[i - 1]} {word}" if i else "", f"{word} {words[i + 1]}"
@@ -312,6 +311,21 @@ class Understanding:
                 strange.append(word)
             unknown = strange
         return topic, unknown
+
+    def _frames(self, word: str) -> bool:
+        """Whether the word is the language of asking: listed, a plural of a listed word, or
+        a form of one. Not when its singular is another English word ("sites" is not "sit"),
+        nor the plural of a part of a text ("openings" are jobs; a text has one opening)."""
+        if word in self.framing:
+            return True
+        single = word.removesuffix("s")
+        if single != word and single in self.document:
+            return False
+        if single in self.framing:
+            return True
+        if single != word and single not in self.framing and is_english(single):
+            return False
+        return stem(word) in self.framing_stems
 
     def _asking_word(self, hyphenated: str) -> bool:
         word = hyphenated.lower()
