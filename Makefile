@@ -76,39 +76,28 @@ eval-ladders: install
 		--thresholds evals/thresholds-people.toml --report-dir reports/ladders-people-test
 
 # Three ladders nobody developed on (evals/ladders_heldout/), indexed alone, with their questions.
-eval-heldout: install
-	rm -rf reports/heldout-corpus && mkdir -p reports/heldout-corpus
-	cp evals/ladders_heldout/*.md evals/ladders_heldout/*.txt evals/ladders_heldout/*.csv \
-		reports/heldout-corpus/
-	rm -f reports/heldout-corpus/README.md
-	ADVISOR_CORPUS_DIR=reports/heldout-corpus ADVISOR_INDEX_DIR=reports/heldout-index \
+# A held-out ladder set (evals/ladders_$(1)/): its ladder files indexed alone, then its
+# questions evaluated; a missed threshold is reported, not fatal.
+define eval_ladder_set
+	rm -rf reports/$(1)-corpus && mkdir -p reports/$(1)-corpus
+	cp $(filter-out %/README.md,$(wildcard evals/ladders_$(1)/*.md evals/ladders_$(1)/*.txt \
+		evals/ladders_$(1)/*.csv)) reports/$(1)-corpus/
+	ADVISOR_CORPUS_DIR=reports/$(1)-corpus ADVISOR_INDEX_DIR=reports/$(1)-index \
 		$(BIN)/advisor index --rebuild
-	-ADVISOR_CORPUS_DIR=reports/heldout-corpus ADVISOR_INDEX_DIR=reports/heldout-index \
-		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout/questions.jsonl \
-		--thresholds evals/thresholds-people.toml --out reports/heldout.jsonl \
-		--report-dir reports/heldout
+	-ADVISOR_CORPUS_DIR=reports/$(1)-corpus ADVISOR_INDEX_DIR=reports/$(1)-index \
+		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_$(1)/questions.jsonl \
+		--thresholds evals/thresholds-people.toml --out reports/$(1).jsonl \
+		--report-dir reports/$(1)
+endef
+
+eval-heldout: install
+	$(call eval_ladder_set,heldout)
 
 eval-heldout2: install
-	rm -rf reports/heldout2-corpus && mkdir -p reports/heldout2-corpus
-	cp evals/ladders_heldout2/*.md evals/ladders_heldout2/*.txt reports/heldout2-corpus/
-	rm -f reports/heldout2-corpus/README.md
-	ADVISOR_CORPUS_DIR=reports/heldout2-corpus ADVISOR_INDEX_DIR=reports/heldout2-index \
-		$(BIN)/advisor index --rebuild
-	-ADVISOR_CORPUS_DIR=reports/heldout2-corpus ADVISOR_INDEX_DIR=reports/heldout2-index \
-		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout2/questions.jsonl \
-		--thresholds evals/thresholds-people.toml --out reports/heldout2.jsonl \
-		--report-dir reports/heldout2
+	$(call eval_ladder_set,heldout2)
 
 eval-heldout3: install
-	rm -rf reports/heldout3-corpus && mkdir -p reports/heldout3-corpus
-	cp evals/ladders_heldout3/*.md evals/ladders_heldout3/*.txt reports/heldout3-corpus/
-	rm -f reports/heldout3-corpus/README.md
-	ADVISOR_CORPUS_DIR=reports/heldout3-corpus ADVISOR_INDEX_DIR=reports/heldout3-index \
-		$(BIN)/advisor index --rebuild
-	-ADVISOR_CORPUS_DIR=reports/heldout3-corpus ADVISOR_INDEX_DIR=reports/heldout3-index \
-		$(BIN)/advisor eval --backend extractive --dataset evals/ladders_heldout3/questions.jsonl \
-		--thresholds evals/thresholds-people.toml --out reports/heldout3.jsonl \
-		--report-dir reports/heldout3
+	$(call eval_ladder_set,heldout3)
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"

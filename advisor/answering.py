@@ -36,13 +36,20 @@ from advisor.planning import PlanRequestError, TransitionPlan, plan_transition
 from advisor.retrieval import HybridRetriever, ScoredPassage
 from advisor.textclean import clean_text
 from advisor.understand import tagging
-from advisor.understand.asks import Need, first_person, refers_back, roles_in
+from advisor.understand.asks import Ask, Need, first_person, refers_back, roles_in
 from advisor.understand.meaning import asks_a_move, asks_amount
 from advisor.understand.read import INSTRUCTS, ReadAsk, Reader, Reading
 from advisor.verifier import Verification, VerifiedLine, Verifier
 from advisor.wording import coverage_sentence, ladders_listing, not_covered, refusal_text
 
 _PLAN_NAMED = re.compile(r"\b(?:plan|roadmap|map out)\b", re.IGNORECASE)
+
+
+def _yes_no(ask: Ask) -> bool:
+    """A yes/no question, unlike a request put as one ("can you give me a plan?")."""
+    return ask.claim and not _PLAN_NAMED.search(ask.text)
+
+
 _THERE = re.compile(r"\bthere\b", re.IGNORECASE)  # "what would I do differently there?"
 
 
@@ -344,9 +351,7 @@ class Advisor:
                     and not refers_back(ask.text)
                     and not _THERE.search(ask.text)
                 )
-                # "can you give me a plan?" is a request, not a yes/no question.
-                claim = ask.claim and not _PLAN_NAMED.search(ask.text)
-                plain = read.coverage.covered and not (claim or ask.presupposes)
+                plain = read.coverage.covered and not (_yes_no(ask) or ask.presupposes)
                 if bare and plain and ask.need in (Need.PLAN, Need.TOPIC, Need.NEXT):
                     return PlanRequest(user, goal, assumed_start=False)
         for read in reading.asks:
@@ -368,7 +373,7 @@ class Advisor:
             # A yes/no question ("APMs get promoted straight to senior, right?", "am I too old
             # to start as an APM?") asks for no plan either, unless it asks for one by name
             # ("can you plan my move?").
-            claim = ask.claim and not _PLAN_NAMED.search(ask.text)
+            claim = _yes_no(ask)
             if (
                 ask.presupposes
                 or claim

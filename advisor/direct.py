@@ -491,15 +491,15 @@ class Answerer:
         # A claim is checked against the sentence that states most of its words, meaning
         # breaking ties: "do key holders train new associates?" is "Train new sales associates
         # ...", not a closer-sounding sentence that only shares "associates".
-        def share(sentence: str) -> float:
-            used = content_terms(sentence)
-            return sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
-
-        shares = [share(sentence) for sentence, _ in sentences]
+        terms = [content_terms(sentence) for sentence, _ in sentences]
+        shares = [
+            sum(any(_same_word(a, u) for u in used) for a in asked) / max(len(asked), 1)
+            for used in terms
+        ]
         # One word shared says little ("take" of "should I take it?"): then meaning decides,
         # the shared word only breaking near-ties.
         weight = CLAIM_WORDS_WEIGHT if len(asked) >= 2 else 0.0
-        exact = [len(asked & set(content_terms(sentence))) for sentence, _ in sentences]
+        exact = [len(asked & set(used)) for used in terms]
         best = max(
             range(len(sentences)),
             key=lambda i: float(scores[i]) + weight * shares[i] + NEAR_TIE_WEIGHT * exact[i],

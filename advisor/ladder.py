@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from advisor.errors import ConfigError, UnknownRoleError
-from advisor.level_shape import title_names, without_number
+from advisor.level_shape import in_capitals, title_names, without_number
 from advisor.models import Passage, PassageKind
 from advisor.parsing import opens_on_skills
 from advisor.understand.normalise import english_count
@@ -306,8 +306,7 @@ def _display_name(heading: str) -> str:
 
 def _readable(name: str) -> str:
     """A title written in capitals ("STORE MANAGER") as a title is read ("Store Manager")."""
-    letters = [c for c in name if c.isalpha()]
-    if len(letters) < 4 or not all(c.isupper() for c in letters):
+    if not in_capitals(name):
         return name
     return " ".join(w.capitalize() if w.isalpha() else w for w in name.split())
 

@@ -151,23 +151,24 @@ def marker_kinds(
                 key.setdefault(found.group("marker"), kind)
     if key:
         return key
-    orders: set[tuple[str, ...]] = set()
-    markers: list[str] = []
+    # The bullets of each level section in order of first use; a lead-in in a section says
+    # what its list is, so such a section tells nothing of what the bullets mean.
+    orders: set[tuple[str, ...] | None] = set()
+    markers: list[str] | None = []  # None: inside a section that is not a level
     for i, b in enumerate(blocks):
         if b.kind == "heading":
             if markers:
                 orders.add(tuple(markers))
-            markers = []
-            if not is_level[i]:
-                markers = ["-not a level-"]
+            markers = [] if is_level[i] else None
+        elif markers is None:
+            continue
+        elif b.kind == "lead":
+            orders.add(None)
         elif b.kind == "bullet" and b.marker not in markers:
             markers.append(b.marker)
-        elif b.kind == "lead":
-            markers.append("-lead-")  # a lead-in says what its list is
     if markers:
         orders.add(tuple(markers))
-    orders = {o for o in orders if o[:1] != ("-not a level-",)}
-    if len(orders) == 1 and len(order := next(iter(orders))) == 2 and "-lead-" not in order:
+    if len(orders) == 1 and (order := next(iter(orders))) is not None and len(order) == 2:
         return {order[0]: PassageKind.RESPONSIBILITY, order[1]: PassageKind.SKILL}
     return {}
 
@@ -183,6 +184,12 @@ def _holds_list(blocks: Sequence[Block], i: int) -> bool:
         if b.kind == "bullet":
             return True
     return False
+
+
+def in_capitals(text: str) -> bool:
+    """Whether the text is written in capitals ("STORE MANAGER (SM)"), with 4+ letters."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def without_number(heading: str) -> str:

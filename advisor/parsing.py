@@ -22,6 +22,7 @@ from advisor.corpus import SourceDocument
 from advisor.injection import addresses_assistant
 from advisor.level_shape import (
     Block,
+    in_capitals,
     item_kinds,
     levels_by_title,
     marker_kinds,
@@ -414,11 +415,9 @@ def _is_title(line: str, lines: list[str], i: int) -> bool:
 def _is_caps_title(line: str, lines: list[str], i: int) -> bool:
     """A line in capitals after a blank line, e.g. 'STORE MANAGER (SM)': a title even with its
     text right under it, as plain-text documents set them."""
-    letters = [c for c in line if c.isalpha()]
     return (
         (i == 0 or not lines[i - 1].strip())
-        and len(letters) >= 4
-        and all(c.isupper() for c in letters)
+        and in_capitals(line)
         and len(line.split()) <= MAX_CAPS_TITLE_WORDS
         and not line.endswith((".", "!", "?", ":", ",", ";"))
     )

@@ -336,24 +336,26 @@ class Understanding:
         if word in self.corpus_words or stem(word) in self.corpus_stems:
             return True
         # A clipped form of a corpus word ("exec", "execs", "set" for "setting").
-        clipped = word.removesuffix("s")
-        if len(clipped) < 3:
-            return False
-        # The first corpus word at or after the clipped form, in sorted order, is the one that
-        # would start with it: a binary search, not a scan of the vocabulary per word.
-        at = bisect_left(self._sorted_words, clipped)
-        return at < len(self._sorted_words) and self._sorted_words[at].startswith(clipped)
+        return bool(self._completions(word))
 
     def _full_form(self, word: str) -> str:
         """The guide's word a clipped form stands for ("org" -> "organization"), when it is the
         only word the clip starts; the word itself when the guide uses it, or a form of it."""
         if word in self.corpus_words or stem(word) in self.corpus_stems:
             return word
-        clipped = word.removesuffix("s")
-        at = bisect_left(self._sorted_words, clipped)
-        found = [w for w in self._sorted_words[at : at + 2] if w.startswith(clipped)]
+        found = self._completions(word)
         # Only a clip of one word stands for it: "sup" may be "supervisor" or "supplier".
-        return found[0] if len(found) == 1 and len(clipped) >= 3 else word
+        return found[0] if len(found) == 1 else word
+
+    def _completions(self, word: str) -> list[str]:
+        """Up to two corpus words the word (less a plural "s") is a clip of, of 3+ letters."""
+        clipped = word.removesuffix("s")
+        if len(clipped) < 3:
+            return []
+        # The corpus words at or after the clipped form, in sorted order, are the ones that
+        # would start with it: a binary search, not a scan of the vocabulary per word.
+        at = bisect_left(self._sorted_words, clipped)
+        return [w for w in self._sorted_words[at : at + 2] if w.startswith(clipped)]
 
     def _compound_part(self, word: str) -> str | None:
         """A known word a run-together compound is made of ("skillwise" -> "skill")."""
