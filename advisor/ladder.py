@@ -453,7 +453,9 @@ def _add_seniority_names(
         names |= {f"{h} of {family[0]}" for h in words.get("heads", [])}
         for name in sorted(names - taken):
             # The ladder's own text using the phrase ("mentoring junior PMs") means a group.
-            if not _alias_pattern(name).search(text):
+            # The substring test first: most phrases are absent, and a regex search of the whole
+            # text for each was most of building a ladder (and of indexing many documents).
+            if name not in text or not _alias_pattern(name).search(text):
                 role.everyday_names.append(name)
 
 
