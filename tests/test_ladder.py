@@ -153,3 +153,20 @@ def test_no_place_no_level(fictional: CareerLadder) -> None:
 def test_the_job_family_before_a_word_for_the_field_is_not_a_level(guide: CareerLadder) -> None:
     assert guide.mentions("the third rung of the PM ladder") == []
     assert [m.role.level for m in guide.mentions("moving into a PM role")] == [2]
+
+
+def test_has_words_agrees_with_the_word_boundary_pattern() -> None:
+    import random
+    import re
+
+    from advisor.ladder import _has_words
+
+    rng = random.Random(7)
+    alphabet = "ab 9-"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        phrase = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4)))
+        expected = bool(re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", text))
+        assert _has_words(text, phrase) == expected, (text, phrase)
+    assert _has_words("emergency call taker", "call taker")
+    assert not _has_words("emergency call takers", "call taker")
