@@ -87,3 +87,21 @@ def test_a_cache_that_cannot_be_written_still_gets_the_model(tmp_path: Path) -> 
     assert path.is_file()
     assert not path.is_relative_to(blocked)
     assert Counter(n.op_type for n in onnx.load(str(path)).graph.node)["MatMulInteger"] > 0
+
+
+def test_many_texts_run_on_parallel_sessions_with_the_same_vectors(
+    converted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import advisor.embedding as embedding
+
+    texts = [f"{s} (variant {i})" for i in range(12) for s in SENTENCES]  # 72 texts, 9 batches
+    embedder = MiniLMEmbedder(model_path=converted)
+    parallel = embedder.embed(texts)
+    assert len(embedder._parallel) == 2
+    monkeypatch.setattr(embedding, "PARALLEL_BATCHES", 10**9)
+    single = MiniLMEmbedder(model_path=converted).embed(texts)
+    np.testing.assert_allclose(parallel, single, atol=1e-6)
+    # A question stays on the one session that uses every thread.
+    one = MiniLMEmbedder(model_path=converted)
+    one.embed(["What does a senior engineer do?"])
+    assert one._parallel == []
