@@ -23,6 +23,7 @@ from advisor.planning import TransitionPlan
 from advisor.records import Records
 from ui import render
 from ui.checkin_tab import CheckInTab, identify
+from ui.downloads import download_folder
 from ui.feedback import FeedbackPanel
 from ui.health import health
 from ui.ladder_svg import ladder_svg
@@ -151,7 +152,6 @@ def build_app(
     roles = pending.shown.roles
     plain_ladder = ladder_svg(roles)
     role_choices = [(r.name, str(r.level)) for r in roles]
-    downloads = Path(tempfile.mkdtemp(prefix="advisor-plans-"))
 
     def plan_levels(plan: TransitionPlan) -> tuple[int | None, int | None]:
         by_section = {r.section: r.level for r in roles}
@@ -202,6 +202,7 @@ def build_app(
         return body, plan_ladder(result), gr.DownloadButton(value=str(path), visible=True)
 
     app = gr.Blocks(title=TITLE, analytics_enabled=False)
+    downloads = download_folder(app, "advisor-plans-")
     checkin_tab = CheckInTab(pending, records, logged_in=logged_in) if records else None
     feedback_panel = FeedbackPanel(records, pending.backend) if records else None
     ladder_tab = None

@@ -30,6 +30,7 @@ from advisor.ladder_scope import find_ladder
 from advisor.planning import plan_transition
 from advisor.records import Records
 from ui import render
+from ui.downloads import download_folder
 from ui.pending import PendingAdvisor
 from ui.progress_svg import progress_svg
 
@@ -63,7 +64,7 @@ class CheckInTab:
         self.advisor = advisor
         self.records = records
         self.logged_in = logged_in
-        self.downloads = Path(tempfile.mkdtemp(prefix="advisor-checkins-"))
+        self.downloads = download_folder(self, "advisor-checkins-")
 
     def _download_folder(self, checkin: CheckIn) -> Path:
         """One folder per saved check-in, named by a hash of its owner and id (an owner is an
