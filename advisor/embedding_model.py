@@ -14,9 +14,11 @@ starting at once never read half a model.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -54,7 +56,9 @@ def compute_model(source: Path | None = None, cache_dir: Path | None = None) -> 
         _convert(source, target)
     except OSError:
         # A read-only cache still gets the fast model, converted for this process alone.
-        fallback = Path(tempfile.mkdtemp(prefix="advisor-embedder-")) / target.name
+        folder = Path(tempfile.mkdtemp(prefix="advisor-embedder-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        fallback = folder / target.name
         _convert(source, fallback)
         return fallback
     return target
