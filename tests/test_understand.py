@@ -408,6 +408,29 @@ def test_document_part_words_name_parts_of_a_text() -> None:
     assert set(table["start"]) | set(table["end"]) <= set(words) | {"beginning"}
     assert len(words) == len(set(words))
     assert not {"guide", "role", "level", "skill"} & set(words)  # the whole text, or a ladder
+    # Nouns for the written text, never for a career or a ladder ("the end of the ladder").
+    texts = set(table["texts"])
+    assert {"guide", "article", "document"} <= texts
+    assert not {"ladder", "path", "career", "role", "level", "track"} & texts
+
+
+@pytest.mark.parametrize(
+    ("text", "edge"),
+    [
+        ("what's the takeaway at the end of the article?", "end"),
+        ("how is it summed up at the very end?", "end"),
+        ("what does the beginning of this doc promise", "start"),
+        ("what does it say at the start?", "start"),
+        ("what happens at the end of the ladder?", None),
+        ("at the start of my career what should I learn", None),
+        ("who sits at the top?", None),
+        ("by the end of the year I want to be a senior engineer", None),
+    ],
+)
+def test_the_start_or_end_of_the_text_is_a_part_of_it(text: str, edge: str | None) -> None:
+    from advisor.understand.meaning import text_edge
+
+    assert text_edge(text) == edge
 
 
 def test_it_after_a_move_is_the_role_moved_to(guide_advisor: Advisor) -> None:
@@ -449,6 +472,7 @@ def test_what_else_follows_the_role_under_discussion(guide_advisor: Advisor) -> 
     [
         ("in a sentence, what do PMs do according to the intro?", "Introduction"),
         ("per the final paragraph, what skills do you pick up along the way?", "Conclusion"),
+        ("what does the guide leave you with at the end?", "Conclusion"),
     ],
 )
 def test_the_part_named_is_the_part_answered_from(

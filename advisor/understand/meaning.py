@@ -79,6 +79,29 @@ def document_ends() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def _text_edge() -> re.Pattern[str]:
+    """ "the end of the guide", "at the very start": the text's opening or close named by
+    "start", "beginning" or "end", of a noun for the text or standing alone at the end of a
+    clause (not "the end of the ladder", "at the start of my career")."""
+    texts = "|".join(re.escape(w) for w in sorted(_words("document", "texts")))
+    edge = r"\bthe\s+(?:very\s+)?(?P<edge>end|start|beginning)\s+"
+    return re.compile(
+        rf"{edge}of\s+(?:the|this|that|your|its)\s+(?:{texts})\b"
+        r"|\b(?:at|in|towards?|near)\s+the\s+(?:very\s+)?(?P<alone>end|start|beginning)\b"
+        r"\s*(?:[?.!,;]|$)",
+        re.IGNORECASE,
+    )
+
+
+def text_edge(text: str) -> str | None:
+    """ "start" or "end" when the text names the opening or close of the written text."""
+    found = _text_edge().search(text)
+    if found is None:
+        return None
+    return "end" if (found.group("edge") or found.group("alone")).lower() == "end" else "start"
+
+
+@cache
 def job_heads() -> frozenset[str]:
     return _words("job_titles", "heads")
 
@@ -549,7 +572,8 @@ class Understanding:
         return max(own, other if other >= self.strange_threshold else 0.0)
 
     def names_document_part(self, text: str) -> bool:
-        return bool(set(re.findall(r"[a-z\-]+", text.lower())) & self.document)
+        words = set(re.findall(r"[a-z\-]+", text.lower()))
+        return bool(words & self.document) or text_edge(text) is not None
 
     def document_end(self, text: str) -> str | None:
         """ "start" or "end" when the text names the opening or the close of the guide ("the
@@ -557,8 +581,9 @@ class Understanding:
         words = re.findall(r"[a-z\-]+", text.lower())
         start, end = document_ends()
         part = _PART_AT.search(text) is not None  # "the first paragraph", "the last bit"
-        starts = bool(set(words) & start) or (part and bool(_FIRST.search(text)))
-        ends = bool(set(words) & end) or (part and bool(_LAST.search(text)))
+        edge = text_edge(text)
+        starts = bool(set(words) & start) or (part and bool(_FIRST.search(text))) or edge == "start"
+        ends = bool(set(words) & end) or (part and bool(_LAST.search(text))) or edge == "end"
         if starts == ends:
             return None
         return "start" if starts else "end"
