@@ -1013,3 +1013,15 @@ def test_a_plural_is_wording_only_when_it_is_a_form_of_a_wording_word(
     assert not understanding._frames("openings")  # job openings, not a text's opening
     assert guide_advisor.ask("where do junior product folks find openings?").refused
     assert not guide_advisor.ask("which folks does an APM work with?").refused
+
+
+def test_i_in_a_question_is_the_role_the_user_stated(guide_advisor: Advisor) -> None:
+    # The need examples name no one: "what am I expected to do?" from a senior PM is the
+    # duties question "what is a senior PM expected to do?".
+    answer = guide_advisor.ask(
+        "I'm up for promotion to senior PM next cycle and kind of panicking. "
+        "What am I going to be expected to do?"
+    )
+    assert not answer.refused
+    assert answer.answer.startswith("Responsibilities of a Senior Product Manager"), answer.answer
+    assert _levels(answer) == {"3"}

@@ -246,7 +246,7 @@ class Reader:
                 refers_back(text) or len(text.split()) <= SHORT_FOLLOW_UP
             ):
                 roles, inherited = [state.current], True
-        need = self.understanding.need(text, roles)
+        need = self.understanding.need(text, roles, role_pronouns=inherited)
         if (
             len(roles) == 1
             and state.need is not None
