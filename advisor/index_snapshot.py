@@ -19,10 +19,13 @@ from typing import Any
 import numpy as np
 
 from advisor.embedding import EMBEDDING_DIM, Vectors
+from advisor.lexicon import STEMMER_VERSION
 from advisor.models import Passage
 
 SNAPSHOT_FILE = "passages-snapshot.npz"
-FORMAT = 1
+# The file's layout and the stemmer its keyword terms were made with: a snapshot of either
+# other kind is rebuilt from the collection.
+FORMAT = f"1-stems{STEMMER_VERSION}"
 log = logging.getLogger(__name__)
 
 

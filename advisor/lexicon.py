@@ -258,14 +258,28 @@ def tokens(text: str) -> list[str]:
     return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
 
 
+# Part of what a stored index's keyword terms were made with (advisor/index_snapshot.py): a
+# change to `stem` must change it, or a snapshot's terms stop matching a question's.
+STEMMER_VERSION = 2
+
+
 def stem(word: str) -> str:
-    """A light suffix stripper: enough to match 'prioritize'/'prioritization', 'leads'/'leading'."""
+    """A light suffix stripper: enough to match 'prioritize'/'prioritization', 'leads'/'leading',
+    and the British spellings ('prioritised', 'organisation') with the American ones."""
     word = word.replace("'s", "").rstrip("'")
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     for suffix in (
         "izations",
+        "isations",
         "ization",
+        "isation",
+        "izing",
+        "ising",
+        "ized",
+        "ised",
+        "izes",
+        "ises",
         "ational",
         "ations",
         "ation",

@@ -244,3 +244,19 @@ def test_start_reads_the_snapshot_until_an_update_commits(
     assert _sizes(chroma_calls, "get")  # another generation: read from Chroma again
     assert {p.id for p in after.passages} == stored_ids(tmp_path / "index")
     assert any("task two." in p.text for p in after.passages)
+
+
+def test_a_snapshot_made_with_another_stemmer_is_read_again_from_chroma(
+    tmp_path: Path, chroma_calls: list[tuple[str, int | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor import index_snapshot
+    from advisor.lexicon import STEMMER_VERSION
+
+    assert f"stems{STEMMER_VERSION}" in index_snapshot.FORMAT  # a new stemmer, a new format
+    corpus = write_corpus(tmp_path / "corpus", {"a.md": ladder_doc("Alpha", 3, 5)})
+    index(corpus, tmp_path / "index")
+    stored_passages(small_store(tmp_path / "index"))  # the snapshot is written
+    monkeypatch.setattr(index_snapshot, "FORMAT", index_snapshot.FORMAT + "-next")
+    chroma_calls.clear()
+    stored_passages(small_store(tmp_path / "index"))
+    assert _sizes(chroma_calls, "get")  # its keyword terms may differ: not reused

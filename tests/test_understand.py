@@ -1025,3 +1025,25 @@ def test_i_in_a_question_is_the_role_the_user_stated(guide_advisor: Advisor) -> 
     assert not answer.refused
     assert answer.answer.startswith("Responsibilities of a Senior Product Manager"), answer.answer
     assert _levels(answer) == {"3"}
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("prioritize", "prioritise", "prioritized", "prioritised", "prioritizing", "prioritising"),
+        ("organization", "organisation", "organizations", "organisations"),
+        ("specialize", "specialise", "specialized", "specialised"),
+        ("supervise", "supervised", "supervises"),
+    ],
+)
+def test_spellings_and_forms_of_a_word_share_its_stem(forms: tuple[str, ...]) -> None:
+    from advisor.lexicon import stem
+
+    assert len({stem(f) for f in forms}) == 1, [stem(f) for f in forms]
+
+
+def test_a_short_word_is_not_cut_to_a_stub_by_the_spelling_rule() -> None:
+    from advisor.lexicon import stem
+
+    # At least three letters stay before a suffix: "raised" is not "ra", "sized" not "s".
+    assert stem("raised") == "rais" and stem("sized") == "siz"
