@@ -9,7 +9,7 @@ logging and lamp care.") and cite the passages they summarise.
 import re
 from dataclasses import dataclass
 
-from advisor.embedding import Embedder
+from advisor.embedding import Embedder, Vectors
 from advisor.ladder import CareerLadder, Role, with_article
 from advisor.lexicon import content_terms, tokens
 from advisor.models import Passage, PassageKind
@@ -399,8 +399,16 @@ class Answerer:
         predicate = self._predicate(ask, topic)
         own = role.passages
         others = [p for r in self.ladder.roles if r is not role for p in r.passages]
-        best_own = self._best_sentence(predicate, own)
-        best_other = self._best_sentence(predicate, others)
+        # A yes/no question's own wording says which sentence it is about when its subject is
+        # a word or two ("do APMs work with marketing folks?" is about working with marketing,
+        # not about markets).
+        wording = (
+            mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
+            if ask.claim and not ask.presupposes and topic
+            else None
+        )
+        best_own = self._best_sentence(predicate, own, wording)
+        best_other = self._best_sentence(predicate, others, wording)
         own_speaks = best_own is not None and (best_own[0] >= CLAIM_MIN or best_own[3] >= 0.5)
         if (
             best_other is not None
@@ -474,9 +482,10 @@ class Answerer:
         return [*([heading(title)] if title else []), *lead, *self.intro(role, 2), mine]
 
     def _best_sentence(
-        self, text: str, passages: list[Passage]
+        self, text: str, passages: list[Passage], wording: str | None = None
     ) -> tuple[float, str, Passage, float] | None:
-        """(cosine, sentence, its passage, share of the text's words it uses) of the closest."""
+        """(cosine, sentence, its passage, share of the text's words it uses) of the closest;
+        with `wording`, the choice weighs its cosine equally with the text's."""
         # A lead-in ("Responsibilities include:") states nothing about the claim.
         sentences = [
             (s, p) for p in passages for s in split_sentences(p.text) if not s.endswith(":")
@@ -485,6 +494,10 @@ class Answerer:
             return None
         vectors = self.embedder.embed([text, *(s for s, _ in sentences)])
         scores = vectors[1:] @ vectors[0]
+        chosen_by = scores
+        if wording and wording.strip():
+            asked_vector = self.embedder.embed([wording])[0]
+            chosen_by = (scores + vectors[1:] @ asked_vector) / 2
         # Words of the ladder's role names ("lighthouse", "keeper") say nothing about the claim.
         asked = set(content_terms(text)) - self._name_terms
 
@@ -500,10 +513,21 @@ class Answerer:
         # the shared word only breaking near-ties.
         weight = CLAIM_WORDS_WEIGHT if len(asked) >= 2 else 0.0
         exact = [len(asked & set(used)) for used in terms]
-        best = max(
-            range(len(sentences)),
-            key=lambda i: float(scores[i]) + weight * shares[i] + NEAR_TIE_WEIGHT * exact[i],
-        )
+
+        def chosen(by: Vectors) -> int:
+            return max(
+                range(len(sentences)),
+                key=lambda i: float(by[i]) + weight * shares[i] + NEAR_TIE_WEIGHT * exact[i],
+            )
+
+        best = chosen(scores)
+        if chosen_by is not scores:
+            # The wording picks among the sentences that speak to the claim itself; a sentence
+            # only the wording is close to ("do I need a diploma to become X?": "Training
+            # sign-off") leaves the claim's own closest, which decides what is covered.
+            worded = chosen(chosen_by)
+            if float(scores[worded]) >= CLAIM_MIN:
+                best = worded
         return float(scores[best]), sentences[best][0], sentences[best][1], shares[best]
 
 

@@ -1047,3 +1047,23 @@ def test_a_short_word_is_not_cut_to_a_stub_by_the_spelling_rule() -> None:
 
     # At least three letters stay before a suffix: "raised" is not "ra", "sized" not "s".
     assert stem("raised") == "rais" and stem("sized") == "siz"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # One topic word ("organization", "manage"): the question's wording picks the sentence
+        # among those that speak to it, not the word's nearest neighbour alone.
+        (
+            "Is the VP of Product responsible for the whole product org?",
+            "entire product organization",
+        ),
+        ("does the vp of product manage other pms or nah", "large teams of PMs"),
+    ],
+)
+def test_a_yes_no_question_is_answered_with_the_sentence_it_asks_about(
+    guide_advisor: Advisor, question: str, sentence: str
+) -> None:
+    answer = guide_advisor.ask(question)
+    assert answer.answer.startswith("**Yes.**"), answer.answer
+    assert sentence in answer.answer.splitlines()[1], answer.answer
