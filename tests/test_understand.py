@@ -348,6 +348,14 @@ def test_a_wise_suffix_asks_about_its_word() -> None:
     )
     assert normaliser.normalise("how am i doing pay-wise") == "how am i doing pay"
     assert normaliser.normalise("otherwise fine") == "otherwise fine"
+    # Written apart at the end of a clause, after a content word.
+    assert normaliser.normalise("whats it like at VP level, responsibilities wise") == (
+        "what is it like at VP level, responsibilities"
+    )
+    assert normaliser.normalise("skills wise what do i need?") == "skills what do i need?"
+    # "wise" the adjective stays.
+    assert normaliser.normalise("is this wise?") == "is this wise?"
+    assert normaliser.normalise("would it be wise to move") == "would it be wise to move"
 
 
 def test_a_follow_up_in_wise_wording_is_answered(guide_advisor: Advisor) -> None:

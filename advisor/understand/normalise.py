@@ -16,6 +16,7 @@ from importlib import resources
 
 from symspellpy import SymSpell, Verbosity
 
+from advisor.lexicon import STOPWORDS
 from advisor.textclean import clean_text
 
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
@@ -28,6 +29,13 @@ _WORD = re.compile(
     r"|[A-Za-z][A-Za-z']*"
 )
 _AS_TO = re.compile(r"\b([A-Za-z]{3,})-wise\b", re.IGNORECASE)
+# The same suffix written apart at the end of a clause ("the vibe at VP level, responsibilities
+# wise"), after a content word: not "is this wise?" nor "would it be wise to ...".
+_AS_TO_APART = re.compile(
+    r"\b([A-Za-z]{3,})\s+wise\b(?=\s*(?:[,.;:!?)\-]|$|(?:what|how|who|which|where|when|why|do|"
+    r"does|is|are|can|should)\b))",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -124,6 +132,9 @@ class Normaliser:
         # "responsibility-wise", "pay-wise": the English suffix means "as to <word>", so the
         # word is what is asked about.
         text = _AS_TO.sub(r"\1", clean_text(text))
+        text = _AS_TO_APART.sub(
+            lambda m: m.group(0) if m.group(1).lower() in STOPWORDS else m.group(1), text
+        )
         expanded = _WORD.sub(lambda m: self._expand(m.group(0)), text)
         tokens = list(_WORD.finditer(expanded))
         out, last = [], 0
