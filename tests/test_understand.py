@@ -259,6 +259,26 @@ def test_a_misspelling_beside_a_ladder_word_becomes_the_ladder_phrase(
     assert normaliser.normalise(typed) == meant
 
 
+def test_a_misspelling_english_puts_beside_its_neighbour_is_that_english_word() -> None:
+    # "product managment" is one letter from "product management", an English phrase, and
+    # three from the ladder's "product manager": English wins; "princple pm" has no English
+    # phrase ("principle pm"), so the ladder's stands, whatever article comes before.
+    normaliser = Normaliser(
+        ["product", "manager", "principal"], ["pm"], phrases=["product manager", "principal pm"]
+    )
+    assert normaliser.normalise("they brake into product managment") == (
+        "they brake into product management"
+    )
+    assert normaliser.normalise("a princple pm") == "a principal pm"
+    assert normaliser.normalise("lead prodcut managr") == "lead product manager"
+
+
+def test_a_function_word_is_never_taken_for_a_misspelling() -> None:
+    normaliser = Normaliser(["product"], ["pm"])
+    # "the brake" is more common English than "they brake"; "they" is what was typed.
+    assert normaliser.normalise("they brake into product") == "they brake into product"
+
+
 def test_the_words_completing_a_phrase_are_looked_up_as_a_scan_would_find_them() -> None:
     # Many ladders' phrases, filed by their words: the same words as trying every phrase.
     words = ["principal", "apprentice", "master", "keeper", "senior", "watch", "night"]

@@ -175,11 +175,29 @@ class Normaliser:
         if clipped is not None:
             return clipped
         fitted = self._phrase_fit(lower, prev, nxt)
-        if fitted is not None:  # "princple pm": the ladder's "principal pm", not "principle"
+        if fitted is not None and not self._english_phrase(lower, prev, nxt):
+            # "princple pm": the ladder's "principal pm", not "principle"; but "product
+            # managment" is one letter from "management" and three from the ladder's "manager".
             return _cased(word, fitted)
         distance = 1 if len(lower) <= 5 else 2
         found = self._spell().lookup(lower, Verbosity.CLOSEST, max_edit_distance=distance)
         return _cased(word, found[0].term) if found else word
+
+    def _english_phrase(self, lower: str, prev: str, nxt: str) -> bool:
+        """Whether the English word closest to `lower` makes a phrase English uses with a
+        neighbour ("product managment": "product management"), which then outweighs the
+        ladder's phrase ("product manager"); "princple pm" has no such phrase ("principle
+        pm"), so the ladder's "principal pm" stands."""
+        found = self._spell().lookup(lower, Verbosity.CLOSEST, max_edit_distance=2)
+        bigrams = _english()[1]
+        # A function word beside it ("a principle") says nothing of which word was meant.
+        before = prev if prev not in STOPWORDS else ""
+        after = nxt if nxt not in STOPWORDS else ""
+        return any(
+            (before and f"{before} {s.term}" in bigrams)
+            or (after and f"{s.term} {after}" in bigrams)
+            for s in found[:3]
+        )
 
     def _phrase_fit(self, lower: str, prev: str, nxt: str) -> str | None:
         """A ladder word up to two edits away that makes a ladder phrase with a neighbour: a
@@ -223,6 +241,10 @@ class Normaliser:
         words: dict[str, int],
         bigrams: dict[str, int],
     ) -> str:
+        if lower in STOPWORDS:
+            # A function word is what was meant ("they brake into ..." is not "the brake").
+            return word
+
         def context(w: str) -> int:
             return bigrams.get(f"{prev} {w}", 0) + bigrams.get(f"{w} {nxt}", 0)
 
