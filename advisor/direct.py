@@ -27,6 +27,7 @@ from advisor.understand.asks import (
     Ask,
     Need,
     mask_roles,
+    named_item_need,
 )
 from advisor.understand.tagging import negates_main_clause
 
@@ -427,7 +428,9 @@ class Answerer:
                 [
                     correction(f"No: the guide gives that to {owner_name}, not to {role.name}."),
                     said(sentence, passage),
-                    *self._in_brief(role, f"What the guide says about {role.name}", nearest),
+                    *self._in_brief(
+                        role, f"What the guide says about {role.name}", nearest, _kind(ask)
+                    ),
                 ]
             )
         if best_own is None:
@@ -440,7 +443,7 @@ class Answerer:
             return [
                 correction(f"The guide doesn't say that about {role.name}. What it says:"),
                 said(best_own[1], best_own[2]),
-                *self._in_brief(role),
+                *self._in_brief(role, kind=_kind(ask)),
             ]
         _, sentence, passage, shared = best_own
         if not _same_polarity(sentence, ask):
@@ -460,7 +463,9 @@ class Answerer:
             if ask.presupposes and shared == 0:
                 # Nothing of the premise in the nearest sentence: the role in brief shows what
                 # it does instead ("why do APMs set strategy?": they assist, under guidance).
-                return _unique([*said_instead, said(sentence, passage), *self._in_brief(role)])
+                return _unique(
+                    [*said_instead, said(sentence, passage), *self._in_brief(role, kind=_kind(ask))]
+                )
             return [*said_instead, said(sentence, passage)]
         if ask.presupposes:
             return [said(sentence, passage)]
@@ -471,12 +476,16 @@ class Answerer:
         return " ".join(topic) or mask_roles(_strip_tag(ask.text), self.ladder, placeholder="")
 
     def _in_brief(
-        self, role: Role, title: str | None = None, first: list[Statement] | None = None
+        self,
+        role: Role,
+        title: str | None = None,
+        first: list[Statement] | None = None,
+        kind: PassageKind = PassageKind.RESPONSIBILITY,
     ) -> list[Statement]:
-        """The role's opening sentences and its responsibilities in one line (under `title`
-        when the role lists responsibilities), after `first` when given."""
+        """The role's opening sentences and its items of `kind` in one line (under `title`
+        when the role lists them), after `first` when given."""
         lead = first or []
-        mine = summary(role, PassageKind.RESPONSIBILITY)
+        mine = summary(role, kind) or summary(role, PassageKind.RESPONSIBILITY)
         if mine is None:
             return [*lead, *self.intro(role, 2)]
         return [*([heading(title)] if title else []), *lead, *self.intro(role, 2), mine]
@@ -529,6 +538,13 @@ class Answerer:
             if float(scores[worded]) >= CLAIM_MIN:
                 best = worded
         return float(scores[best]), sentences[best][0], sentences[best][1], shares[best]
+
+
+def _kind(ask: Ask) -> PassageKind:
+    """The items a claim's answer shows the role's own of: its skills for a question about
+    skills ("is negotiation one of the APM skills?"), else its responsibilities."""
+    skills = ask.need is Need.SKILLS or named_item_need(ask.text) is Need.SKILLS
+    return PassageKind.SKILL if skills else PassageKind.RESPONSIBILITY
 
 
 def _unique(statements: list[Statement]) -> list[Statement]:

@@ -1095,3 +1095,13 @@ def test_a_yes_no_question_is_answered_with_the_sentence_it_asks_about(
     answer = guide_advisor.ask(question)
     assert answer.answer.startswith("**Yes.**"), answer.answer
     assert sentence in answer.answer.splitlines()[1], answer.answer
+
+
+def test_a_skill_given_to_another_level_is_answered_with_the_asked_levels_skills(
+    guide_advisor: Advisor,
+) -> None:
+    answer = guide_advisor.ask("Is negotiation one of the APM skills in the guide?")
+    assert answer.answer.startswith("**No: the guide gives that to Senior Product Manager")
+    # What the guide does give the APM is its skills, as asked, not its responsibilities.
+    assert "Skills to develop as an Associate Product Manager" in answer.answer, answer.answer
+    assert "Responsibilities of an Associate Product Manager" not in answer.answer
