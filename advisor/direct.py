@@ -31,6 +31,7 @@ from advisor.understand.asks import (
 )
 from advisor.understand.tagging import negates_main_clause
 
+TITLE_WORDS = 6  # an item's lead-in before ":" of at most this many words is its title
 CLAIM_MIN = 0.40  # sentence cosine at which the guide is taken to speak to a claim
 CLAIM_WORDS_WEIGHT = 0.25  # how much stating the claim's words counts beside meaning
 # "at what level do PMs start ...", "which role handles ...": a level is what is asked.
@@ -446,7 +447,7 @@ class Answerer:
                 *self._in_brief(role, kind=_kind(ask)),
             ]
         _, sentence, passage, shared = best_own
-        if not _same_polarity(sentence, ask):
+        if not _same_polarity(sentence, ask, set(content_terms(predicate)) - self._name_terms):
             flip = "they do" if ask.negated else "otherwise"
             return [correction(f"No: the guide says {flip}."), said(sentence, passage)]
         if shared < 1.0 and topic:
@@ -557,11 +558,23 @@ def _unique(statements: list[Statement]) -> list[Statement]:
     ]
 
 
-def _same_polarity(sentence: str, ask: Ask) -> bool:
+def _same_polarity(sentence: str, ask: Ask, asked: set[str] | None = None) -> bool:
     """Whether the guide's sentence is negated exactly when the ask's claim is. Only a
     negation of what the sentence states counts: "Lead the shift when no manager is present"
-    states leading the shift; its "no" belongs to the clause saying when."""
+    states leading the shift; its "no" belongs to the clause saying when.
+
+    An item's title states its subject ("Technical understanding: Though you don't need to be a
+    developer, ..."): a claim about what the title names (`asked`, the claim's terms, more of
+    them in the title than after it) is answered by the title, which is not negated; a claim
+    about the rest ("do I need to be a developer?") by the rest."""
     text = sentence.replace("’", "'")
+    lead, colon, rest = text.partition(": ")
+    if colon and asked and len(lead.split()) <= TITLE_WORDS:
+        lead_terms, rest_terms = content_terms(lead), content_terms(rest)
+        in_lead = sum(any(_same_word(a, t) for t in lead_terms) for a in asked)
+        in_rest = sum(any(_same_word(a, t) for t in rest_terms) for a in asked)
+        if in_lead > in_rest:
+            text = lead
     negated = bool(_NEGATION.search(text)) and negates_main_clause(text)
     return negated == ask.negated
 

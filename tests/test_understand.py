@@ -1105,3 +1105,26 @@ def test_a_skill_given_to_another_level_is_answered_with_the_asked_levels_skills
     # What the guide does give the APM is its skills, as asked, not its responsibilities.
     assert "Skills to develop as an Associate Product Manager" in answer.answer, answer.answer
     assert "Responsibilities of an Associate Product Manager" not in answer.answer
+
+
+def test_a_denied_skill_named_by_an_items_title_is_corrected(guide_advisor: Advisor) -> None:
+    # "Technical understanding: Though you don't need to be a developer, knowing how products
+    # are built is key": the title states the skill; the concession's "don't" is about being a
+    # developer, which is what the second question asks.
+    denied = guide_advisor.ask("An APM doesn't need to understand anything technical, does it?")
+    assert denied.answer.startswith("**No: the guide says they do.**"), denied.answer
+    developer = guide_advisor.ask("Do I need to be a developer to become an APM?")
+    assert developer.answer.startswith("**No"), developer.answer
+    assert "don’t need to be a developer" in developer.answer
+
+
+def test_a_negation_in_a_condition_of_the_question_is_not_the_claims() -> None:
+    from advisor.understand.asks import claim_shape
+
+    # "... if they aren't developers" says when; what is taken for granted is that they need it.
+    assert (
+        claim_shape("Why do APMs need technical understanding if they aren't developers?")[2]
+        is False
+    )
+    assert claim_shape("what's the reason mid-level PMs don't work with salespeople?")[2] is True
+    assert claim_shape("why are lead PMs not allowed to work across departments?")[2] is True

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from advisor.ladder import CareerLadder, Role
+from advisor.understand.tagging import negates_main_clause
 
 # Question words are a closed class of English; they start an ask, and after a conjunction
 # they start a second one ("..., and what do they earn?").
@@ -100,6 +101,12 @@ _WHY = re.compile(
 _CONFIRMING = re.compile(
     r"^\W*(?:(?:does (?:that|this|it) )?makes? sense|(?:is )?(?:that|this|it) (?:so|true|right|"
     r"correct|accurate)|(?:is that|am i) right|true|right|correct|agree|yes or no|or not)\W*$",
+    re.IGNORECASE,
+)
+
+
+_APOSTROPHE_LESS = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|should|would|could|must|need|ca|wo)nt\b",
     re.IGNORECASE,
 )
 
@@ -209,7 +216,17 @@ def claim_shape(text: str) -> tuple[bool, bool, bool]:
     claim = tagged or bool(_CLAIM_START.match(text))
     presupposes = bool(_WHY.match(text) or _THEN_WHY.search(text))
     body = _TAG.sub("", text)
-    negated = bool(_NEGATED.search(body)) and (claim or presupposes)
+    # As in the guide's sentences, a negation counts only in what the claim states: "why do
+    # APMs need technical understanding if they aren't developers?" claims that they need it.
+    # The claim a premise opener wraps ("what's the reason X don't ...") is read without it,
+    # and a negation typed without its apostrophe ("doesnt") as the parser knows it.
+    opener = _WHY.match(body)
+    stated = _APOSTROPHE_LESS.sub(r"\1n't", body[opener.end() :] if opener else body)
+    negated = (
+        bool(_NEGATED.search(body))
+        and (claim or presupposes)
+        and negates_main_clause(stated.replace("’", "'"), relative=False)
+    )
     return claim, presupposes, negated
 
 

@@ -105,15 +105,16 @@ _QUALIFYING_MARKS = frozenset(
 _NEGATION_WORDS = frozenset(["not", "n't", "no", "never", "neither", "nor", "without", "cannot"])
 
 
-def negates_main_clause(sentence: str) -> bool:
+def negates_main_clause(sentence: str, relative: bool = True) -> bool:
     """Whether a negation in the sentence belongs to what it states, not to a clause saying
-    when it holds or which thing is meant."""
+    when it holds or, with `relative`, which thing is meant (a question's clauses are often
+    parsed as relative ones: "why are PMs not allowed to ...", so questions pass False)."""
     for token in _pipeline()(sentence):
         if token.lower_ not in _NEGATION_WORDS:
             continue
         node, qualified = token, False
         while node.head.i != node.i:  # the root is its own head
-            if node.dep_ in ("relcl", "acl") or (
+            if (relative and node.dep_ in ("relcl", "acl")) or (
                 node.dep_ == "advcl" and any(c.lower_ in _QUALIFYING_MARKS for c in node.children)
             ):
                 qualified = True
