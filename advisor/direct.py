@@ -447,7 +447,7 @@ class Answerer:
                 *self._in_brief(role, kind=_kind(ask)),
             ]
         _, sentence, passage, shared = best_own
-        if not _same_polarity(sentence, ask, set(content_terms(predicate)) - self._name_terms):
+        if not _same_polarity(sentence, ask, self._claim_terms(predicate)):
             flip = "they do" if ask.negated else "otherwise"
             return [correction(f"No: the guide says {flip}."), said(sentence, passage)]
         if shared < 1.0 and topic:
@@ -491,6 +491,11 @@ class Answerer:
             return [*lead, *self.intro(role, 2)]
         return [*([heading(title)] if title else []), *lead, *self.intro(role, 2), mine]
 
+    def _claim_terms(self, text: str) -> set[str]:
+        """The claim's terms: words of the ladder's role names ("lighthouse", "keeper") say
+        nothing about the claim."""
+        return set(content_terms(text)) - self._name_terms
+
     def _best_sentence(
         self, text: str, passages: list[Passage], wording: str | None = None
     ) -> tuple[float, str, Passage, float] | None:
@@ -508,8 +513,7 @@ class Answerer:
         if wording and wording.strip():
             asked_vector = self.embedder.embed([wording])[0]
             chosen_by = (scores + vectors[1:] @ asked_vector) / 2
-        # Words of the ladder's role names ("lighthouse", "keeper") say nothing about the claim.
-        asked = set(content_terms(text)) - self._name_terms
+        asked = self._claim_terms(text)
 
         # A claim is checked against the sentence that states most of its words, meaning
         # breaking ties: "do key holders train new associates?" is "Train new sales associates
