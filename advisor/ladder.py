@@ -331,7 +331,8 @@ def _names(role: Role) -> list[str]:
     """The names a heading gives its role, split on '/' and parentheses."""
     names = title_names(role.section)
     # Short parentheticals in the role's own text are names too: "(ALK)", "(Head of Lights)".
-    for p in role.overview[:1]:
+    # Not under a label: "Reports to: a Test Manager (L3M)" names someone else.
+    for p in [p for p in role.overview[:1] if not p.title]:
         # A name, not an aside: capitalised and without a list in it ("(APM)", not
         # "(paper, objects or paintings)").
         names += [
@@ -379,11 +380,18 @@ def _aliases(role: Role, common: list[str]) -> tuple[set[str], set[str]]:
 
 def _drop_shared_initials(roles: list[Role]) -> None:
     """Initials two levels share ("dei" of "Data Engineer I" and "Data Engineer II") name
-    neither: they are kept only where they point at one level."""
+    neither: they are kept only where they point at one level. Nor is a name another level's
+    heading gives ("Reports to: a Test Manager (L3M)" names the manager, not the analyst)."""
     counts = Counter(a for r in roles for a in set(r.aliases))
+    headed = {r.level: {normalize(n) for n in title_names(r.section)} for r in roles}
     for role in roles:
         names = {normalize(n) for n in _names(role)}
-        role.aliases = [a for a in role.aliases if counts[a] == 1 or a in names]
+        others = set().union(*(h for level, h in headed.items() if level != role.level))
+        role.aliases = [
+            a
+            for a in role.aliases
+            if (counts[a] == 1 or a in names) and (a in headed[role.level] or a not in others)
+        ]
 
 
 def _add_short_titles(roles: list[Role]) -> None:

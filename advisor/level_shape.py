@@ -23,9 +23,46 @@ from advisor.models import PassageKind
 MIN_TITLE_LEVELS = 3  # fewer headings with lists are sections of a note, not a ladder
 MAX_TITLE_WORDS = 6  # a level title is a job title, not a sentence
 _WORD = re.compile(r"[a-z][a-z'-]+")
-_NUMBER = re.compile(r"^(?:(?:level|l)\s*)?\d{1,2}\s*[.):\-–—]\s*", re.IGNORECASE)
-# A level code before the title: "E4 — Data Engineer II", "IC3: Engineer", "P2 | Analyst".
-_CODE_FIRST = re.compile(r"^(?P<code>[A-Za-z]{1,3}\d{1,2})\s*[:\-–—|]\s+(?=\S)")
+# What a level heading opens with when it says its place. A number ("3. X", "1) X"), a word for
+# a level and its number ("Level 3: X", "Grade 2: X", "Band IV - X"), a level code ("L3 · X",
+# "E4 — X", "[T1] X"), or a Roman numeral in capitals ("II. X"), each then a separator.
+_SEPARATOR = r"\s*[.):\-–—·|:]\s+(?=\S)"  # "2.1 Duties" is a sub-section, not level 2
+_LEVEL_WORDS = r"level|grade|band|tier|step|rung|stage|rank"
+_NUMBER = re.compile(
+    rf"^(?:(?:(?:{_LEVEL_WORDS})\s*|l\s*)?(?P<n>\d{{1,2}}){_SEPARATOR}"
+    rf"|(?:{_LEVEL_WORDS})\s+(?P<word_roman>[ivx]{{1,5}}){_SEPARATOR})",
+    re.IGNORECASE,
+)
+_ROMAN_FIRST = re.compile(rf"^(?P<roman>[IVX]{{1,5}}){_SEPARATOR}")
+# A level code before the title: "E4 — Data Engineer II", "IC3: Engineer", "P2 | Analyst",
+# "L3 · Analyst", "[T1] Field Operative".
+_CODE_FIRST = re.compile(
+    r"^(?:\[(?P<bracketed>[A-Za-z]{0,3}\s?(?P<bn>\d{1,2}))\]\s*:?\s*"
+    r"|(?P<code>[A-Za-z]{1,3}(?P<cn>\d{1,2}))\s*[:\-–—|·]\s+)(?=\S)"
+)
+_ROMAN = {"i": 1, "v": 5, "x": 10}
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral ("iv" is 4)."""
+    values = [_ROMAN[c] for c in numeral.lower()]
+    return sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+
+
+def designated_level(heading: str) -> int | None:
+    """The place a heading gives its level, if it opens with one ("3. X", "Grade 2: X",
+    "L3 · X", "[T1] X", "II. X", "E4 — X")."""
+    number = _NUMBER.match(heading)
+    if number:
+        n = number.group("n")
+        return int(n) if n else roman_value(number.group("word_roman"))
+    code = _CODE_FIRST.match(heading)
+    if code:
+        return int(code.group("bn") or code.group("cn"))
+    roman = _ROMAN_FIRST.match(heading)
+    return roman_value(roman.group("roman")) if roman else None
+
+
 # Words too common in headings to mark a job family ("of", "the", "and").
 _LINK_WORDS = {"of", "the", "and", "a", "an", "to", "for", "in", "on", "at", "with", "&"}
 
@@ -193,16 +230,20 @@ def in_capitals(text: str) -> bool:
 
 
 def without_number(heading: str) -> str:
-    """The heading without the level number it starts with ("3. ", "Level 3: ", "L3 - ")."""
-    return _CODE_FIRST.sub("", _NUMBER.sub("", heading))
+    """The heading without the level number it starts with ("3. ", "Level 3: ", "L3 - ",
+    "[T1] ", "II. ")."""
+    return _ROMAN_FIRST.sub("", _CODE_FIRST.sub("", _NUMBER.sub("", heading)))
 
 
 def title_names(heading: str) -> list[str]:
     """The names a level heading gives: its text without the number, split on '/' and
-    parentheses ("Communications Supervisor (Comms Sup)" gives both)."""
+    parentheses ("Communications Supervisor (Comms Sup)" gives both), and a level code
+    before it ("E4", "T1")."""
     code = _CODE_FIRST.match(_NUMBER.sub("", heading))
     names = [p.strip() for p in re.split(r"[/()]", without_number(heading)) if p.strip()]
-    return [*names, code.group("code")] if code else names
+    if not code:
+        return names
+    return [*names, (code.group("code") or code.group("bracketed")).replace(" ", "")]
 
 
 def prose_ends(titles: Sequence[str], text_of: Sequence[str], listed: Sequence[bool]) -> set[str]:

@@ -22,6 +22,7 @@ from advisor.corpus import SourceDocument
 from advisor.injection import addresses_assistant
 from advisor.level_shape import (
     Block,
+    designated_level,
     in_capitals,
     item_kinds,
     levels_by_title,
@@ -32,14 +33,13 @@ from advisor.level_shape import (
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, not a title
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
-_LEVEL = re.compile(r"^(?:(?:level|l)\s*)?(?P<n>\d{1,2})\s*[.):\-–]\s+\S", re.IGNORECASE)
 _MARKED_LEVEL = re.compile(
     r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*<!--\s*level\s+(?P<n>\d{1,2})\s*-->\s*$", re.MULTILINE
 )
@@ -48,12 +48,17 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 # "What we look for:", "Growth areas:".
 _SKILL_LEAD = re.compile(
     r"\bskill|competenc|abilit|\bgrow|\blearn|\bimprove|look for|\bstrength|\bdevelop\b|"
-    r"\btechnical\b|\bcraft\b|expertise|knowledge|proficien",
+    r"\btechnical\b|\bcraft\b|expertise|knowledge|proficien|\bgood at\b|"
+    # What it takes to move up: "Moving up:", "Before you step up", "What does it take to
+    # become X?".
+    r"\b(?:mov|step)\w* up\b|\bbecom(?:e|es|ing)\b|\bready for\b|\bpromot",
     re.IGNORECASE,
 )
 _RESPONSIBILITY_LEAD = re.compile(
     r"responsib|dut(?:y|ies)|involve|include|expected to|\brole\b|you will|you'll|\bwork\b|"
-    r"look like|day[- ]to[- ]day|\btasks?\b|accountab",
+    r"look like|day[- ]to[- ]day|\btasks?\b|accountab|outcomes?\b|"
+    # "What you do:", "What does a Grade 2 do?"
+    r"\bwhat you do\b|\bdo(?:es)?\b.*\bdo\W*$",
     re.IGNORECASE,
 )
 # Elements whose content is code or markup, not prose: dropped whole.
@@ -98,9 +103,9 @@ def item_parts(passage: Passage) -> tuple[str, str]:
 
 
 def heading_level(heading: str) -> int | None:
-    """The ladder position a heading declares ("3. Senior PM", "Level 3: ..."), if any."""
-    match = _LEVEL.match(heading)
-    return int(match.group("n")) if match else None
+    """The ladder position a heading declares ("3. Senior PM", "Level 3: ...", "[T2] ..."),
+    if any."""
+    return designated_level(heading)
 
 
 def parse_document(doc: SourceDocument) -> list[Passage]:
@@ -136,12 +141,17 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
     sub_kinds = item_kinds(blocks, is_level, worded)
     by_marker = marker_kinds(blocks, is_level, _lead_kind)
     prose_kind = PassageKind.OVERVIEW  # what paragraphs are, under a sub-heading like "Duties"
+    asked: _Block | None = None  # an FAQ's question, over the paragraph that answers it
     for index, block in enumerate(blocks):
         flagged = _instruction_in(block)
         if flagged is not None:
             held.append(HeldBack(doc.name, block.line, flagged))
         if hold.skips(block, flagged is not None):
             continue
+        if block.kind == "question":
+            asked = block
+            continue
+        question, asked = asked, None
         if block.kind == "heading":
             level = levels.get(section, heading_level(section))
             own = levels.get(block.text, heading_level(block.text))
@@ -163,6 +173,17 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
             pieces, kind = [block.text], listed or by_marker.get(block.marker, lead_kind)
         else:
             pieces, kind = _paragraph_pieces(block.text), prose_kind
+            label = _paragraph_label(block.text)
+            named_by = question.text if question else label
+            said = _lead_kind(named_by) if named_by else PassageKind.OVERVIEW
+            if said is not PassageKind.OVERVIEW:
+                # "Skills: ...", "What you do: ...", or the answer to "What skills does a
+                # Grade 2 need?": the label or the question says what the paragraph lists.
+                kind = said
+            elif question is not None:
+                # "Who does a Grade 2 report to?": the answer alone does not say what it
+                # answers, so the question stays with it.
+                pieces = [f"{question.text} {pieces[0]}", *pieces[1:]]
         for text in pieces:
             key = f"{doc.name}\x1f{section}\x1f{text}"
             seen[key] = seen.get(key, 0) + 1
@@ -174,7 +195,11 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
                     text=text,
                     kind=kind,
                     level=levels.get(section, heading_level(section)),
-                    title=_bullet_title(text) if block.kind == "bullet" else None,
+                    title=_bullet_title(text)
+                    if block.kind == "bullet"
+                    else _paragraph_label(text)
+                    if block.kind == "paragraph"
+                    else None,
                     order=len(passages),
                 )
             )
@@ -199,8 +224,10 @@ def _without_prose_ends(passages: list[Passage]) -> list[Passage]:
         [" ".join(bodies[n]) for n in order],
         [n in listed for n in order],
     )
-    if not dropped:
+    if not dropped and order == list(range(1, len(order) + 1)):
         return passages
+    # Levels are places counted from 1 at the entry level, whatever the document numbers them
+    # ("E3" to "E7", "Grade 0"): its own codes stay names of the levels.
     kept = [n for n in order if titles[n] not in dropped]
     renumber = {n: i for i, n in enumerate(kept, 1)}
     return [
@@ -351,6 +378,15 @@ def _blocks(text: str) -> Iterator[_Block]:
             continue
         md = _MD_HEADING.match(raw)
         bullet = _BULLET.match(raw)
+        if bullet and _is_numbered_title(line, lines, i):
+            # "1) Trainee Paralegal (TP)" standing alone over prose: a level's title line.
+            bullet = None
+        asked = _QUESTION.match(line)
+        if asked and not md and not bullet:
+            # "Q: What does a Grade 2 do?" then "A: ...": the question says what its answer is.
+            yield from flush()
+            yield _Block("question", asked.group("text"), line=i + 1)
+            continue
         if md:
             yield from flush()
             depth = len(raw.strip()) - len(raw.strip().lstrip("#"))
@@ -376,12 +412,15 @@ def _blocks(text: str) -> Iterator[_Block]:
             item[-1] = replace(last, text=f"{last.text} {plain_words(line)}")
         elif not paragraph and _is_title(line, lines, i):
             yield from flush()
-            yield _Block("heading", line, line=i + 1)
+            title = _DECORATION.sub("", line)
+            if title:  # a rule ("-----", "=== ===") is no title
+                yield _Block("heading", title, line=i + 1)
         else:
             if item:
                 yield from flush()
             if not paragraph:
                 start = i
+                line = _ANSWER.sub("", line)
             paragraph.append(plain_words(line))
     yield from flush()
 
@@ -406,6 +445,28 @@ def _with_detail(item: _Block, detail: str) -> _Block:
     else:
         text = f"{text} ({detail})"
     return replace(item, text=text, detailed=not text.endswith((".", "!", "?")))
+
+
+# Runs of rule characters around a plain-text title: "=== GRADE 2: SURVEYOR (S2) ===".
+_DECORATION = re.compile(r"^[=~*#_\-]{2,}\s*|\s*[=~*#_\-]{2,}$|^[=~*#_\-]+$")
+# A question and its answer as an FAQ writes them: "Q: ...?" over "A: ...".
+_QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*(?P<text>.+\?)$")
+_ANSWER = re.compile(r"^(?:A|Answer)\s*[:.)]\s+")
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}\)\s")
+
+
+def _is_numbered_title(line: str, lines: list[str], i: int) -> bool:
+    """A numbered line standing alone as a title ("1) Trainee Paralegal (TP)"), not an item of
+    a list: its words are capitalised like a title's and text, not another item, follows it."""
+    if not _NUMBERED_TITLE.match(line) or not _is_plain_heading(line, lines, i):
+        return False
+    words = [w for w in re.findall(r"[A-Za-z]+", line) if len(w) > 3]
+    following = next((x for x in lines[i + 1 :] if x.strip()), "")
+    return (
+        bool(words)
+        and sum(w[0].isupper() for w in words) * 2 >= len(words) + 1
+        and not _BULLET.match(following)
+    )
 
 
 def _is_title(line: str, lines: list[str], i: int) -> bool:
@@ -460,6 +521,18 @@ def _lead_kind(text: str) -> PassageKind:
     if _RESPONSIBILITY_LEAD.search(text):
         return PassageKind.RESPONSIBILITY
     return PassageKind.OVERVIEW
+
+
+# A paragraph that opens with its label: "What you do: ...", "Reports to: ...".
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ /&()-]{1,40}?):\s+\S")
+MAX_LABEL_WORDS = 5
+
+
+def _paragraph_label(text: str) -> str | None:
+    found = _LABEL.match(text)
+    if found is None or len(found.group("label").split()) > MAX_LABEL_WORDS:
+        return None
+    return found.group("label")
 
 
 def _bullet_title(text: str) -> str | None:

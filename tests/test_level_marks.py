@@ -1,0 +1,242 @@
+"""Level headings as companies mark them: a word and a number ("Grade 2:"), a code ("L3 ·",
+"[T1]", "E4 —"), a Roman numeral ("II."), a numbered title line ("1) ..."), rules around a
+plain-text title ("=== ... ==="); labelled paragraphs ("What you do: ...") and an FAQ's
+questions saying what each paragraph is. Wording here is invented for the tests."""
+
+from pathlib import Path
+
+import pytest
+
+from advisor.level_shape import designated_level, roman_value, title_names, without_number
+from advisor.models import PassageKind
+from tests.test_level_shape import _ladder
+
+
+@pytest.mark.parametrize(
+    ("heading", "level", "title"),
+    [
+        ("Grade 2: Rigging Hand (RH)", 2, "Rigging Hand (RH)"),
+        ("TIER 4 - CREW BOSS", 4, "CREW BOSS"),
+        ("Band IV - Chief Rigger", 4, "Chief Rigger"),
+        ("L3 · Rope Access Technician", 3, "Rope Access Technician"),
+        ("[R2] Rope Access Technician", 2, "Rope Access Technician"),
+        ("K5 — Crew Boss", 5, "Crew Boss"),
+        ("III. Senior Rigger", 3, "Senior Rigger"),
+        ("2) Rigging Hand", 2, "Rigging Hand"),
+        # Not a level: a sub-section number, a plain title, a lower-case word.
+        ("2.1 Safety duties", None, "2.1 Safety duties"),
+        ("Introduction", None, "Introduction"),
+        ("ix marks the spot", None, "ix marks the spot"),
+    ],
+)
+def test_a_heading_says_its_level_in_many_ways(heading: str, level: int | None, title: str) -> None:
+    assert designated_level(heading) == level
+    assert without_number(heading) == title
+
+
+def test_roman_numerals_and_codes() -> None:
+    assert [roman_value(n) for n in ("i", "iv", "VI", "ix", "XII")] == [1, 4, 6, 9, 12]
+    assert title_names("[R2] Rope Access Technician") == ["Rope Access Technician", "R2"]
+
+
+FAQ = """ACME ROPE ACCESS
+Questions and answers
+
+=== ABOUT THESE GRADES ===
+
+Q: Can I skip a grade?
+A: No. Everyone climbs one grade at a time.
+
+=== GRADE 1: TRAINEE RIGGER (TR) ===
+
+Q: What does a Trainee Rigger do?
+A: Trainees carry kit to the anchor points and tend the rescue bag.
+
+Q: What skills does a TR need?
+A: Knot craft, a head for heights and tidy rope bags.
+
+Q: Who does a TR answer to?
+A: The Crew Boss on the job.
+
+=== GRADE 2: RIGGER (RG) ===
+
+Q: What does a Rigger do?
+A: Riggers set anchors and descend to inspect facades.
+
+Q: What does a Rigger need to be good at?
+A: Anchor selection and calm radio calls.
+
+Q: How does a Rigger become a Crew Boss?
+A: By leading a descent team without a rework report.
+
+=== GRADE 3: CREW BOSS (CB) ===
+
+Q: What does a Crew Boss do?
+A: Crew bosses plan each day's descents and hold the rescue plan.
+
+Q: What skills does a CB need?
+A: Rescue leadership and site planning.
+"""
+
+
+def test_an_faq_handbook_reads_as_a_ladder(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "rope.txt", FAQ)
+    assert [r.name for r in ladder.roles] == ["Trainee Rigger", "Rigger", "Crew Boss"]
+    trainee, rigger, _ = ladder.roles
+    # The question says what its answer lists; the answer is quoted without "A:".
+    assert [p.text for p in trainee.responsibilities] == [
+        "Trainees carry kit to the anchor points and tend the rescue bag."
+    ]
+    assert [p.text for p in trainee.skills] == [
+        "Knot craft, a head for heights and tidy rope bags."
+    ]
+    assert "By leading a descent team without a rework report." in [p.text for p in rigger.skills]
+    # An answer that says nothing of its own question keeps the question beside it.
+    assert "Who does a TR answer to? The Crew Boss on the job." in [
+        p.text for p in trainee.overview
+    ]
+    assert "tr" in trainee.aliases and "cb" not in trainee.aliases
+
+
+WIKI = """# Rope Access Levels
+
+## About the levels
+
+Each level below says what you do and what you need.
+
+### L1 · Trainee Rigger (TR)
+
+**What you do:** Carry kit to the anchor points and tend the rescue bag.
+
+**Skills:** Knot craft and a head for heights.
+
+**Reports to:** a Crew Boss (L3).
+
+### L2 · Rigger (RG)
+
+**What you do:** Set anchors and descend to inspect facades.
+
+**Skills:** Anchor selection and calm radio calls.
+
+**Reports to:** a Crew Boss (L3).
+
+### L3 · Crew Boss (CB)
+
+**What you do:** Plan each day's descents and hold the rescue plan.
+
+**Skills:** Rescue leadership.
+
+**Moving up:** L3 is the top of this ladder.
+"""
+
+
+def test_labelled_paragraphs_take_their_kind_from_the_label(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "rope.md", WIKI)
+    assert [r.level for r in ladder.roles] == [1, 2, 3]
+    trainee = ladder.roles[0]
+    assert [p.text for p in trainee.responsibilities] == [
+        "What you do: Carry kit to the anchor points and tend the rescue bag."
+    ]
+    assert trainee.responsibilities[0].title == "What you do"
+    assert [p.kind for p in trainee.passages if p.text.startswith("Skills:")] == [PassageKind.SKILL]
+    assert any(p.text.startswith("Reports to:") for p in trainee.overview)
+    # "(L3)" in the trainee's "Reports to" names the crew boss, not the trainee.
+    assert "l3" not in trainee.aliases and "tr" in trainee.aliases
+
+
+CODED = """# Mooring Crew
+
+## K3 — Line Handler
+
+Line handlers take the lines ashore.
+
+- Heaves lines to the quay
+- Tends the fenders
+
+## K4 — Mooring Hand
+
+Mooring hands work the winches.
+
+- Runs the capstan
+
+## K5 — Mooring Master
+
+Mooring masters run the berth.
+
+- Plans each berthing
+"""
+
+ROMAN = """# Archive Staff Policy
+
+## Purpose
+
+This policy sets out the archive's levels.
+
+## I. Archive Assistant (AA1)
+
+Archive assistants fetch boxes for readers and reshelve them.
+
+## II. Archivist (AR2)
+
+Archivists catalogue new deposits and answer enquiries.
+
+## III. Senior Archivist (SA3)
+
+Senior archivists plan the cataloguing programme and supervise archivists.
+"""
+
+LETTER = """Welcome to the mooring crew.
+
+1) Line Handler (LH)
+
+When you join as a line handler you will take the lines ashore; tend the fenders;
+and keep the quay clear.
+
+2) Mooring Hand (MH)
+
+As a mooring hand you will run the capstan and train new line handlers.
+
+3) Mooring Master (MM)
+
+As mooring master you plan each berthing and answer for the crew.
+
+A word on moving up: ask your mooring master for a trial shift.
+"""
+
+LIST = """# Onboarding steps
+
+Do these in order.
+
+1) read the handbook
+
+2) meet your buddy
+
+3) shadow a shift
+
+That is all for week one.
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "names"),
+    [
+        # Codes that start above 1 count from 1 at the entry level; the code stays a name.
+        ("mooring.md", CODED, ["Line Handler", "Mooring Hand", "Mooring Master"]),
+        ("archive.md", ROMAN, ["Archive Assistant", "Archivist", "Senior Archivist"]),
+        ("letter.txt", LETTER, ["Line Handler", "Mooring Hand", "Mooring Master"]),
+    ],
+)
+def test_levels_marked_by_codes_numerals_and_numbered_lines(
+    tmp_path: Path, name: str, text: str, names: list[str]
+) -> None:
+    ladder = _ladder(tmp_path, name, text)
+    assert [r.name for r in ladder.roles] == names
+    assert [r.level for r in ladder.roles] == [1, 2, 3]
+    assert all(r.passages for r in ladder.roles)
+
+
+def test_a_code_names_its_level_and_a_list_of_steps_is_no_ladder(tmp_path: Path) -> None:
+    assert "k4" in _ladder(tmp_path, "mooring.md", CODED).roles[1].aliases
+    other = tmp_path / "other"
+    other.mkdir()
+    assert _ladder(other, "steps.md", LIST).roles == []
