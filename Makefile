@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout eval-heldout2 eval-heldout3 clean
+.PHONY: install run index test test-fast lint format bench bench-scale bench-start eval eval-people eval-ladders eval-heldout eval-heldout2 eval-heldout3 eval-heldout4 eval-heldout5 clean
 
 install: $(STAMP)
 
@@ -98,6 +98,12 @@ eval-heldout2: install
 
 eval-heldout3: install
 	$(call eval_ladder_set,heldout3)
+
+eval-heldout4: install
+	$(call eval_ladder_set,heldout4)
+
+eval-heldout5: install
+	$(call eval_ladder_set,heldout5)
 
 test-fast: install
 	$(BIN)/pytest -m "not live_model and not browser"
