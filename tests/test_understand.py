@@ -279,6 +279,17 @@ def test_a_function_word_is_never_taken_for_a_misspelling() -> None:
     assert normaliser.normalise("they brake into product") == "they brake into product"
 
 
+def test_a_content_word_typed_is_kept_however_common_a_neighbour() -> None:
+    normaliser = Normaliser(["equipment", "year", "budget"], ["lead"])
+    # "new year" is far more common English than "new gear", but "gear" is what was meant;
+    # "dose" for "does" is a slip into another real word, a function word's, and "handel" for
+    # "handle" into a rare one.
+    assert normaliser.normalise("who buys the new gear") == "who buys the new gear"
+    assert normaliser.normalise("what skills dose a lead need") == "what skills does a lead need"
+    assert normaliser.normalise("my last pay rise") == "my last pay rise"
+    assert normaliser.normalise("how do i handel a budget") == "how do i handle a budget"
+
+
 def test_the_words_completing_a_phrase_are_looked_up_as_a_scan_would_find_them() -> None:
     # Many ladders' phrases, filed by their words: the same words as trying every phrase.
     words = ["principal", "apprentice", "master", "keeper", "senior", "watch", "night"]

@@ -22,6 +22,7 @@ from advisor.textclean import clean_text
 RARE_COUNT = 1_000_000  # a word this rare may be a clipped form of a corpus word ("execs")
 MIN_COUNT = 100_000  # dictionary words rarer than this are mostly names and noise
 REAL_WORD_RATIO = 10  # a real word is replaced only by a neighbour this much more frequent
+RARE_REAL_WORD = 5_000_000  # a content word this common is what was meant (the top ~9,200 words)
 RECENT_TEXTS = 256  # texts whose normal form is remembered
 # A word, or a chat shorthand written with a slash or a semicolon ("w/", "w/o", "tl;dr").
 _WORD = re.compile(
@@ -263,6 +264,11 @@ class Normaliser:
         best, best_context = word, 0
         for s in self._spell().lookup(lower, Verbosity.ALL, max_edit_distance=1):
             if s.term == lower or s.count < REAL_WORD_RATIO * words[lower]:
+                continue
+            if s.term not in STOPWORDS and words[lower] >= RARE_REAL_WORD:
+                # A common content word typed is the word meant, however common a neighbour
+                # ("new gear" is not "new year"); a slip that makes another real word makes a
+                # rare one ("handel") or is a function word's ("dose" for "does").
                 continue
             if (c := context(s.term)) > best_context:
                 best, best_context = s.term, c
