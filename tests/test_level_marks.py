@@ -9,7 +9,7 @@ import pytest
 
 from advisor.level_shape import designated_level, roman_value, title_names, without_number
 from advisor.models import PassageKind
-from tests.test_level_shape import _ladder
+from tests.test_level_shape import _advisor, _ladder
 
 
 @pytest.mark.parametrize(
@@ -240,3 +240,29 @@ def test_a_code_names_its_level_and_a_list_of_steps_is_no_ladder(tmp_path: Path)
     other = tmp_path / "other"
     other.mkdir()
     assert _ladder(other, "steps.md", LIST).roles == []
+
+
+AMOUNTS = """# Rope Access Levels
+
+## L1 · Trainee Rigger (TR)
+
+**What you do:** Carry kit to the anchor points and tend the rescue bag.
+
+## L2 · Rigger (RG)
+
+**What you do:** Set anchors and descend to inspect facades.
+
+## L3 · Crew Boss (CB)
+
+**What you do:** Lead a crew of three to five riggers on each descent.
+"""
+
+
+def test_an_amount_is_answered_only_where_the_guide_gives_one_of_it(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "rope.md", AMOUNTS)
+    # The guide gives a crew's size, so a crew's size is answered ...
+    sized = advisor.ask("how many riggers does a crew boss lead?")
+    assert not sized.refused and "three to five riggers" in sized.answer
+    # ... but not a pay, whatever number the crew boss's text holds.
+    for question in ("how much does a crew boss make?", "how much do crew bosses take home"):
+        assert advisor.ask(question).refused, question

@@ -171,6 +171,13 @@ class Understanding:
         self.sentence_stems = [
             {stem(t) for t in tokens(x)} for p in passages for x in split_sentences(p.text)
         ]
+        # Sentences that state an amount ("a team of four to eight analysts"), with their level.
+        self.amounts = [
+            (p.level, x, {stem(t) for t in tokens(x)})
+            for p in passages
+            for x in split_sentences(p.text)
+            if _AMOUNT.search(x)
+        ]
         # The same texts at every start: read from the phrase cache when there is one.
         cached = cache or PhraseCache(None, embedder.model_id)
         self.phrase_vectors: Vectors = _embed(embedder, phrases, cached)
@@ -458,7 +465,11 @@ class Understanding:
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
         topic, strange = self.topic(text) if claim else self._subject(text, roles, need, document)
-        if _QUANTITY.search(text) and need is not Need.ORDER and not self._has_quantities(roles):
+        if (
+            _QUANTITY.search(text)
+            and need is not Need.ORDER
+            and not self._states_amount(text, topic, roles)
+        ):
             return Coverage(False, tuple(topic), tuple(strange), 0.0, "asks for an amount")
         if not topic:
             # Nothing asked beyond roles, the ladder or the guide itself ("what is this guide
@@ -565,9 +576,26 @@ class Understanding:
             stems = self.corpus_stems
         return sum(stem(w) in stems for w in topic) / len(topic)
 
-    def _has_quantities(self, roles: list[Role]) -> bool:
-        passages = [p for r in roles for p in r.passages]
-        return any(_AMOUNT.search(p.text) for p in passages)
+    def _states_amount(self, text: str, topic: list[str], roles: list[Role]) -> bool:
+        """Whether the guide gives an amount of what the ask is about: a sentence with a
+        number, of the named roles or the guide's general text, that uses a word of the ask's
+        topic ("a team of four to eight analysts" for "how many analysts ...") or says nearly
+        what the ask does. "How much does X make?" finds no such sentence: a guide that gives
+        a team's size has not given a pay."""
+        levels = {r.level for r in roles}
+        found = [
+            (sentence, stems)
+            for level, sentence, stems in self.amounts
+            if not levels or level is None or level in levels
+        ]
+        if not found:
+            return False
+        asked = {stem(w) for w in topic}
+        if any(asked & stems for _, stems in found):
+            return True
+        vector = self.embedder.embed([text])[0]
+        vectors = self.embedder.embed([sentence for sentence, _ in found])
+        return float(np.max(vectors @ vector)) >= AMOUNT_MIN
 
     def similarity(self, phrase: str) -> float:
         """The closest sentence or title of the ladder's document; a reference document's only
@@ -636,6 +664,7 @@ class Understanding:
 
 
 STATED_ROLE_MIN = 0.55
+AMOUNT_MIN = 0.6  # cosine at which a sentence with a number says what a "how many" ask asks
 PRESENT_MIN = 0.5
 _NEGATIONS = frozenset(["not", "never", "no", "none", "nobody", "nothing", "without"])
 # "How much / how many / how long" asks for an amount; a guide that states none cannot answer.
