@@ -15,6 +15,7 @@ ladders write them in.
 """
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -93,6 +94,48 @@ def levels_by_title(blocks: Sequence[Block]) -> dict[str, int]:
     return {title: n for n, title in enumerate(best, 1)}
 
 
+# A paragraph that opens with its label: "What you do: ...", "Design Lead (DL): ...".
+_LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ /&()-]{1,40}?):\s+\S")
+MAX_LABEL_WORDS = 5
+
+
+def paragraph_label(text: str) -> str | None:
+    """The short label a paragraph opens with ("Reports to: ..."), if any."""
+    found = _LABEL.match(text)
+    if found is None or len(found.group("label").split()) > MAX_LABEL_WORDS:
+        return None
+    return found.group("label")
+
+
+def levels_by_label(
+    blocks: Sequence[Block], kind_of: Callable[[str], PassageKind]
+) -> dict[str, int]:
+    """Levels of a document written competency first: under each area's heading ("Client
+    work", "Leadership"), one paragraph per level labelled with its title ("Design Lead (DL):
+    ..."), the same titles in the same order under at least two headings, numbered in that
+    order. Labels that name what a paragraph is ("Skills:", "What you do:", "Reports to:") are
+    a level's fields, not levels: a level's label is a title, in title case, naming no kind."""
+    groups: list[list[str]] = []
+    for b in blocks:
+        if b.kind == "heading":
+            groups.append([])
+        elif b.kind == "paragraph" and groups and (label := paragraph_label(b.text)):
+            groups[-1].append(label)
+    runs = Counter(tuple(g) for g in groups if len(g) >= MIN_TITLE_LEVELS and len(set(g)) == len(g))
+    if not runs:
+        return {}
+    labels, count = runs.most_common(1)[0]
+    titled = all(_title_case(label) and kind_of(label) is PassageKind.OVERVIEW for label in labels)
+    if count < 2 or not titled:
+        return {}
+    return {label: n for n, label in enumerate(labels, 1)}
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in _LINK_WORDS]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 def _runs(blocks: Sequence[Block], headings: list[int], depth: int) -> list[list[int]]:
     """Consecutive headings of this depth whose sections hold a list; a heading without one,
     or a higher heading, ends a run."""
@@ -101,7 +144,7 @@ def _runs(blocks: Sequence[Block], headings: list[int], depth: int) -> list[list
         b = blocks[i]
         if b.depth > depth:
             continue
-        if b.depth == depth and any(x.kind == "bullet" for x in _section(blocks, i)):
+        if b.depth == depth and _lists(_section(blocks, i)):
             runs[-1].append(i)
         elif runs[-1]:
             runs.append([])
@@ -131,9 +174,21 @@ def _ladder_shaped(blocks: Sequence[Block], headings: list[int], run: list[int])
     shared = max((sum(w in ws for ws in words) for ws in words for w in ws), default=0)
     if shared * 2 >= len(titles):
         return True
-    # Or the same sub-headed shape under every title ("Duties", "Growth" under each).
+    # Or the same sub-headed shape under every title ("Duties", "Growth" under each), or the
+    # same labelled paragraphs ("What you do:", "Skills:").
     subs = [sum(b.kind == "heading" for b in _section(blocks, i)) for i in run]
-    return min(subs) >= 2 and len(set(subs)) == 1
+    labels = {tuple(_labels(_section(blocks, i))) for i in run}
+    same_labels = len(labels) == 1 and len(next(iter(labels))) >= 2
+    return (min(subs) >= 2 and len(set(subs)) == 1) or same_labels
+
+
+def _labels(section: Sequence[Block]) -> list[str]:
+    return [x for b in section if b.kind == "paragraph" and (x := paragraph_label(b.text))]
+
+
+def _lists(section: Sequence[Block]) -> bool:
+    """Whether a section holds a list: bullets, or paragraphs each under its own label."""
+    return any(b.kind == "bullet" for b in section) or len(_labels(section)) >= 2
 
 
 def item_kinds(

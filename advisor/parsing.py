@@ -25,15 +25,17 @@ from advisor.level_shape import (
     designated_level,
     in_capitals,
     item_kinds,
+    levels_by_label,
     levels_by_title,
     marker_kinds,
+    paragraph_label,
     prose_ends,
     without_number,
 )
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "8"
+PARSER_VERSION = "9"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, not a title
@@ -127,9 +129,12 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
     marked = {m["title"].strip(): int(m["n"]) for m in _MARKED_LEVEL.finditer(doc.text)}
     levels = _levels_by_position(blocks) | marked
     level_depth = _level_depth(blocks)
+    labelled: dict[str, int] = {}
     if not level_depth:
-        # No numbered levels: level headings that are the titles alone ("## Sous Chef").
-        if not marked:
+        # A document written competency first labels each level's paragraph under every
+        # area; otherwise, level headings may be the titles alone ("## Sous Chef").
+        labelled = {} if levels or marked else levels_by_label(blocks, _lead_kind)
+        if not marked and not labelled:
             levels = levels_by_title(blocks) or levels
         level_depth = next((b.depth for b in blocks if b.text in levels), level_depth)
     levels = _retitled(blocks, levels)
@@ -173,7 +178,7 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
             pieces, kind = [block.text], listed or by_marker.get(block.marker, lead_kind)
         else:
             pieces, kind = _paragraph_pieces(block.text), prose_kind
-            label = _paragraph_label(block.text)
+            label = paragraph_label(block.text)
             named_by = question.text if question else label
             said = _lead_kind(named_by) if named_by else PassageKind.OVERVIEW
             if said is not PassageKind.OVERVIEW:
@@ -184,20 +189,29 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
                 # "Who does a Grade 2 report to?": the answer alone does not say what it
                 # answers, so the question stays with it.
                 pieces = [f"{question.text} {pieces[0]}", *pieces[1:]]
+        at, level = section, levels.get(section, heading_level(section))
+        label = paragraph_label(block.text) if block.kind == "paragraph" else None
+        if label in labelled:
+            # "Design Lead (DL): Runs the weekly design review" under "Technical craft": the
+            # level's item, titled by its area, quoted under the level's label.
+            at, level = label, labelled[label]
+            area_kind = _lead_kind(section)
+            kind = PassageKind.RESPONSIBILITY if area_kind is PassageKind.OVERVIEW else area_kind
+            pieces = [f"{section}: {block.text[len(label) + 1 :].strip()}"]
         for text in pieces:
-            key = f"{doc.name}\x1f{section}\x1f{text}"
+            key = f"{doc.name}\x1f{at}\x1f{text}"
             seen[key] = seen.get(key, 0) + 1
             passages.append(
                 Passage(
                     id=hashlib.sha1(f"{key}\x1f{seen[key]}".encode()).hexdigest()[:20],
                     source=doc.name,
-                    section=section,
+                    section=at,
                     text=text,
                     kind=kind,
-                    level=levels.get(section, heading_level(section)),
+                    level=level,
                     title=_bullet_title(text)
                     if block.kind == "bullet"
-                    else _paragraph_label(text)
+                    else paragraph_label(text)
                     if block.kind == "paragraph"
                     else None,
                     order=len(passages),
@@ -521,18 +535,6 @@ def _lead_kind(text: str) -> PassageKind:
     if _RESPONSIBILITY_LEAD.search(text):
         return PassageKind.RESPONSIBILITY
     return PassageKind.OVERVIEW
-
-
-# A paragraph that opens with its label: "What you do: ...", "Reports to: ...".
-_LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ /&()-]{1,40}?):\s+\S")
-MAX_LABEL_WORDS = 5
-
-
-def _paragraph_label(text: str) -> str | None:
-    found = _LABEL.match(text)
-    if found is None or len(found.group("label").split()) > MAX_LABEL_WORDS:
-        return None
-    return found.group("label")
 
 
 def _bullet_title(text: str) -> str | None:

@@ -248,6 +248,8 @@ AMOUNTS = """# Rope Access Levels
 
 **What you do:** Carry kit to the anchor points and tend the rescue bag.
 
+**Starting out:** New trainees spend their first fourteen weeks paired with a crew boss.
+
 ## L2 · Rigger (RG)
 
 **What you do:** Set anchors and descend to inspect facades.
@@ -263,6 +265,90 @@ def test_an_amount_is_answered_only_where_the_guide_gives_one_of_it(tmp_path: Pa
     # The guide gives a crew's size, so a crew's size is answered ...
     sized = advisor.ask("how many riggers does a crew boss lead?")
     assert not sized.refused and "three to five riggers" in sized.answer
+    # A number written as a word, asked of in the ask's verb ("paired").
+    paired = advisor.ask("I'm a new trainee rigger. how long am I paired with someone?")
+    assert not paired.refused and "fourteen weeks" in paired.answer
     # ... but not a pay, whatever number the crew boss's text holds.
     for question in ("how much does a crew boss make?", "how much do crew bosses take home"):
         assert advisor.ask(question).refused, question
+
+
+COMPETENCY_FIRST = """# Harbour Crew Framework
+
+This framework is organised by area: read a level's line in every area.
+
+## Seamanship
+
+**Deckhand (DH):** Handles lines and fenders under the bosun's eye.
+
+**Able Seaman (AB):** Steers in open water and stands lookout alone.
+
+**Bosun (BO):** Plans the deck work and inspects the rigging.
+
+## People
+
+**Deckhand (DH):** Leads no one yet.
+
+**Able Seaman (AB):** Shows new deckhands the ropes.
+
+**Bosun (BO):** Runs the deck crew and writes their reviews.
+
+## Growing
+
+**Deckhand (DH):** Ready for AB after a season without a lost line.
+
+**Able Seaman (AB):** Ready for bosun when the crew follows your calls.
+
+**Bosun (BO):** The top of the deck ladder.
+"""
+
+FIELDS_ONLY = """# Notes on the deck crew
+
+## Deckhand
+
+**What you do:** Handle lines and fenders.
+
+**Skills:** Knots.
+
+**Reports to:** the Bosun.
+
+## Able Seaman
+
+**What you do:** Steer in open water.
+
+**Skills:** Lookout.
+
+**Reports to:** the Bosun.
+
+## Bosun
+
+**What you do:** Plan the deck work.
+
+**Skills:** Rigging.
+
+**Reports to:** the Master.
+"""
+
+
+def test_a_competency_first_document_reads_as_a_ladder(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "crew.md", COMPETENCY_FIRST)
+    assert [r.name for r in ladder.roles] == ["Deckhand", "Able Seaman", "Bosun"]
+    bosun = ladder.roles[2]
+    # Each item is titled by its area and cited under the level's label, as written.
+    assert [p.text for p in bosun.responsibilities] == [
+        "Seamanship: Plans the deck work and inspects the rigging.",
+        "People: Runs the deck crew and writes their reviews.",
+    ]
+    assert {p.section for p in bosun.passages} == {"Bosun (BO)"}
+    assert [p.text for p in ladder.roles[0].skills] == [
+        "Growing: Ready for AB after a season without a lost line."
+    ]
+    assert "ab" in ladder.roles[1].aliases
+
+
+def test_labels_naming_fields_are_no_levels(tmp_path: Path) -> None:
+    # "What you do", "Skills", "Reports to" repeat under every heading, but name no level:
+    # the headings over them, each with the same labels, are the levels.
+    ladder = _ladder(tmp_path, "notes.md", FIELDS_ONLY)
+    assert [r.name for r in ladder.roles] == ["Deckhand", "Able Seaman", "Bosun"]
+    assert [p.text for p in ladder.roles[2].skills] == ["Skills: Rigging."]
