@@ -296,6 +296,11 @@ def title_names(heading: str) -> list[str]:
     before it ("E4", "T1")."""
     code = _CODE_FIRST.match(_NUMBER.sub("", heading))
     names = [p.strip() for p in re.split(r"[/()]", without_number(heading)) if p.strip()]
+    number = _NUMBER.match(heading)
+    if number and not number.group(0)[:1].isdigit():
+        # "L3 · X", "Grade 2: X": people call the level by its designation ("an L3", "a
+        # grade 2"); a bare number ("3. X") names nothing.
+        names.append(re.sub(r"[^\w]+$", "", number.group(0).strip()).strip())
     if not code:
         return names
     return [*names, (code.group("code") or code.group("bracketed")).replace(" ", "")]

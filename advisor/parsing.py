@@ -35,13 +35,13 @@ from advisor.level_shape import (
 from advisor.models import Passage, PassageKind
 from advisor.textclean import clean_text
 
-PARSER_VERSION = "9"
+PARSER_VERSION = "10"
 INTRODUCTION = "Introduction"
 MAX_PARAGRAPH_WORDS = 90
 MAX_CAPS_TITLE_WORDS = 10  # a capitalised line longer than this is shouting, not a title
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
-_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[•·▪◦‣*+\-–]|\d+\))\s+(?P<text>.+)$")
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[•·▪◦‣*+\-–]|\d{1,2}[.)])\s+(?P<text>.+)$")
 _MARKED_LEVEL = re.compile(
     r"^\s{0,3}#{1,6}\s+(?P<title>.+?)\s*<!--\s*level\s+(?P<n>\d{1,2})\s*-->\s*$", re.MULTILINE
 )
@@ -419,7 +419,9 @@ def _blocks(text: str) -> Iterator[_Block]:
                 yield from flush()
                 yield _Block("lead", lead.text, line=lead.line)
             yield from flush()
-            item.append(_Block("bullet", text, line=i + 1, indent=indent, marker=bullet["marker"]))
+            # Every number of a numbered list is one kind of bullet ("1.", "2." are "#").
+            marker = "#" if bullet["marker"][0].isdigit() else bullet["marker"]
+            item.append(_Block("bullet", text, line=i + 1, indent=indent, marker=marker))
         elif item and not paragraph and raw[:1].isspace() and lines[i - 1].strip():
             # An indented line straight under an item is the item's text wrapped.
             last = item[-1]
@@ -466,12 +468,13 @@ _DECORATION = re.compile(r"^[=~*#_\-]{2,}\s*|\s*[=~*#_\-]{2,}$|^[=~*#_\-]+$")
 # A question and its answer as an FAQ writes them: "Q: ...?" over "A: ...".
 _QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*(?P<text>.+\?)$")
 _ANSWER = re.compile(r"^(?:A|Answer)\s*[:.)]\s+")
-_NUMBERED_TITLE = re.compile(r"^\d{1,2}\)\s")
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s")
 
 
 def _is_numbered_title(line: str, lines: list[str], i: int) -> bool:
-    """A numbered line standing alone as a title ("1) Trainee Paralegal (TP)"), not an item of
-    a list: its words are capitalised like a title's and text, not another item, follows it."""
+    """A numbered line standing alone as a title ("1) Trainee Paralegal (TP)", "2. Senior X"),
+    not an item of a list: its words are capitalised like a title's and text, not another
+    item, follows it."""
     if not _NUMBERED_TITLE.match(line) or not _is_plain_heading(line, lines, i):
         return False
     words = [w for w in re.findall(r"[A-Za-z]+", line) if len(w) > 3]

@@ -352,3 +352,44 @@ def test_labels_naming_fields_are_no_levels(tmp_path: Path) -> None:
     ladder = _ladder(tmp_path, "notes.md", FIELDS_ONLY)
     assert [r.name for r in ladder.roles] == ["Deckhand", "Able Seaman", "Bosun"]
     assert [p.text for p in ladder.roles[2].skills] == ["Skills: Rigging."]
+
+
+NUMBERED_LIST = """# Bell Ringers
+
+1. Learner Ringer (LR)
+
+Learners ring the treble under a tutor. The tower asks three things of them:
+
+1. Handling the rope without the tutor's hand
+2. Ringing rounds steadily
+3. Arriving before the practice starts
+
+2. Band Ringer (BR)
+
+Band ringers ring any bell in a method.
+
+- Calls simple touches
+
+3. Tower Captain (TC)
+
+The captain runs the practice and keeps the tower's records.
+
+- Chooses the methods for each practice
+"""
+
+
+def test_a_designation_names_its_level_and_a_numbered_list_is_a_list(tmp_path: Path) -> None:
+    wiki = _ladder(tmp_path, "rope.md", WIKI)
+    assert "l2" in wiki.roles[1].aliases  # "an L2", as people call it
+    graded = tmp_path / "graded"
+    graded.mkdir()
+    faq = _ladder(graded, "rope.txt", FAQ)
+    assert "grade 2" in faq.roles[1].aliases
+    listed = tmp_path / "listed"
+    listed.mkdir()
+    bells = _ladder(listed, "bells.md", NUMBERED_LIST)
+    assert [r.name for r in bells.roles] == ["Learner Ringer", "Band Ringer", "Tower Captain"]
+    # The numbered items under a lead-in are the level's items, one passage each.
+    assert [p.text for p in bells.roles[0].passages if p.text.startswith("Ring")] == [
+        "Ringing rounds steadily"
+    ]
