@@ -286,7 +286,16 @@ class Answerer:
         A long paragraph is cut to its sentences that answer the ask, the best one first, so
         the answer opens with what was asked rather than with the paragraph's first line."""
         levels = {r.level for r in roles}
-        own = [p for p in ranked if p.level in levels] if levels else list(ranked)
+
+        def about(p: Passage) -> bool:
+            # A level's own lines, or the general text's about it ("at a glance: the Bosun
+            # reports to the Harbour Master").
+            if p.level is not None:
+                return p.level in levels
+            subject = self.ladder.subject_of(p.text)
+            return subject is not None and subject.level in levels
+
+        own = [p for p in ranked if about(p)] if levels else list(ranked)
         chosen = own[:FOCUSED_PASSAGES]
         if (
             others

@@ -182,6 +182,15 @@ class CareerLadder:
                 found.append(RoleMention(role, m.start(), alias))
         return sorted(found, key=lambda m: m.start)
 
+    def subject_of(self, text: str) -> Role | None:
+        """The level a sentence of the general text is about: the one it names first, when it
+        names at most one other ("Designer (LD): reports to a Senior Designer"); a sentence
+        listing the ladder's levels speaks of none of them."""
+        named = {m.role.level: m.role for m in self.mentions(text)}
+        if not named or len(named) > 2:
+            return None
+        return next(iter(named.values()))
+
     def resolve(self, name: str) -> Role:
         """The role a user-typed name denotes; UnknownRoleError lists the known roles."""
         norm = normalize(name)
@@ -334,13 +343,31 @@ def _names(role: Role) -> list[str]:
     # Not under a label: "Reports to: a Test Manager (L3M)" names someone else.
     for p in [p for p in role.overview[:1] if not p.title]:
         # A name, not an aside: capitalised and without a list in it ("(APM)", not
-        # "(paper, objects or paintings)").
+        # "(paper, objects or paintings)"), and not the initials of the words before it
+        # ("computer-aided dispatch (CAD)" names the system, not the role).
         names += [
-            m.strip()
-            for m in _PAREN.findall(p.text)
-            if len(m.split()) <= 4 and "," not in m and m.strip()[:1].isupper()
+            m.group(1).strip()
+            for m in _PAREN.finditer(p.text)
+            if len(m.group(1).split()) <= 4
+            and "," not in m.group(1)
+            and m.group(1).strip()[:1].isupper()
+            and not _initials_of_before(m.group(1), p.text[: m.start()], names)
         ]
     return names
+
+
+def _initials_of_before(short: str, before: str, names: list[str]) -> bool:
+    """Whether a parenthesised acronym spells the words just before it, other than a name
+    the role already has ("computer-aided dispatch (CAD)", not "Call Taker (ECT)")."""
+    letters = short.replace(".", "").replace(" ", "")
+    if not letters.isalpha() or not letters.isupper():
+        return False
+    words = re.findall(r"[A-Za-z]+", before)[-len(letters) :]
+    spelled = len(words) == len(letters) and all(
+        w[0].lower() == c.lower() for w, c in zip(words, letters, strict=True)
+    )
+    phrase = " ".join(words).lower()
+    return spelled and not any(normalize(n).endswith(phrase) for n in names)
 
 
 def _common_words(headings: list[str]) -> list[str]:

@@ -393,3 +393,45 @@ def test_a_designation_names_its_level_and_a_numbered_list_is_a_list(tmp_path: P
     assert [p.text for p in bells.roles[0].passages if p.text.startswith("Ring")] == [
         "Ringing rounds steadily"
     ]
+
+
+GLANCE = """# Harbour Crew Framework
+
+## Levels at a glance
+
+1. **Deckhand (DH)**: reports to the Bosun.
+2. **Able Seaman (AB)**: reports to the Bosun.
+3. **Bosun (BO)**: reports to the Harbour Master.
+
+## Seamanship
+
+**Deckhand (DH):** Handles lines and fenders on the quay.
+
+**Able Seaman (AB):** Steers the launch in open water.
+
+**Bosun (BO):** Plans the deck work and inspects the rigging.
+
+## People
+
+**Deckhand (DH):** Leads no one yet.
+
+**Able Seaman (AB):** Shows new deckhands the ropes.
+
+**Bosun (BO):** Runs the deck crew and writes their reviews.
+
+## What this framework leaves out
+
+This framework covers the Deckhand, the Able Seaman and the Bosun; it does not cover the
+vessel traffic service (VTS) officers.
+"""
+
+
+def test_the_general_text_about_one_level_answers_for_it(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "crew.md", GLANCE)
+    # The reporting line is only in the summary list, outside the level's own lines.
+    answer = advisor.ask("who does the bosun report to?")
+    assert not answer.refused and "Harbour Master" in answer.answer
+    # A sentence listing every level speaks for none of them, and an acronym of the words
+    # before it ("vessel traffic service (VTS)") is no name of a level.
+    assert advisor.ask("what does a VTS officer do?").refused
+    assert all("vts" not in r.aliases for r in advisor.ladder.roles)

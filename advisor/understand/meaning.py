@@ -147,6 +147,10 @@ class Understanding:
         own = [p for p in passages if not ladder.source or p.source == ladder.source]
         reference = [p for p in passages if ladder.source and p.source != ladder.source]
         passages = own or passages
+        # The general text's passages, some of which speak of a level outside its section
+        # ("Levels at a glance: 3. Senior Designer: reports to a Design Lead").
+        self._general_passages = [p for p in passages if p.level is None]
+        self._told_of: dict[int, set[str]] | None = None
         words = {t for p in passages for t in tokens(f"{p.section} {p.text}")}
         self.corpus_words = {w for w in words if w.isalpha()}
         self.corpus_stems = {stem(w) for w in self.corpus_words}
@@ -569,12 +573,28 @@ class Understanding:
         return [(self.vocabulary[int(b)], float(row[b])) for b, row in zip(best, sims, strict=True)]
 
     def _present(self, topic: list[str], roles: list[Role]) -> float:
-        """Share of the topic's words that the named roles' passages (or any) use."""
+        """Share of the topic's words that the named roles' passages (or any) use, the general
+        text's sentences naming those roles included."""
         if roles:
             stems = {stem(t) for r in roles for p in r.passages for t in tokens(p.text)}
+            told = self._told_of_roles()
+            stems |= {s for r in roles for s in told.get(r.level, set())}
         else:
             stems = self.corpus_stems
         return sum(stem(w) in stems for w in topic) / len(topic)
+
+    def _told_of_roles(self) -> dict[int, set[str]]:
+        """Per level, the stems of the general text's sentences that name it (built once)."""
+        if self._told_of is None:
+            self._told_of = {}
+            for p in self._general_passages:
+                for sentence in split_sentences(p.text):
+                    subject = self.ladder.subject_of(sentence)
+                    if subject is not None:
+                        self._told_of.setdefault(subject.level, set()).update(
+                            stem(t) for t in tokens(sentence)
+                        )
+        return self._told_of
 
     def _states_amount(self, text: str, topic: list[str], roles: list[Role]) -> bool:
         """Whether the guide gives an amount of what the ask is about: a sentence with a
