@@ -435,3 +435,15 @@ def test_the_general_text_about_one_level_answers_for_it(tmp_path: Path) -> None
     # before it ("vessel traffic service (VTS)") is no name of a level.
     assert advisor.ask("what does a VTS officer do?").refused
     assert all("vts" not in r.aliases for r in advisor.ladder.roles)
+
+
+def test_a_figure_or_a_name_the_guide_never_gives_is_not_covered(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "crew.md", GLANCE)
+    for question in (
+        "is it a 12 on 12 off rotation for deckhands?",  # a figure the guide never states
+        "is being a bosun here better than at Blue Funnel Line?",  # a name it never uses
+        "what time does the bosun's watch finish?",  # a time of day
+    ):
+        assert advisor.ask(question).refused, question
+    # A name the guide does use is no reason to refuse.
+    assert not advisor.ask("who does the bosun report to, the Harbour Master?").refused

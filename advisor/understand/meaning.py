@@ -213,6 +213,9 @@ class Understanding:
         self.corpus_text = " ".join(
             " ".join(re.findall(r"[a-z]+", f"{p.section} {p.text}".lower())) for p in passages
         )
+        self.corpus_figures = {
+            f for p in passages for f in re.findall(r"\d+(?:[.,]\d+)?", f"{p.section} {p.text}")
+        }
         self.need_labels: list[Need] = []
         examples: list[str] = []
         for need, texts in need_examples().items():
@@ -469,6 +472,16 @@ class Understanding:
         if other is not None:
             return Coverage(False, (other,), (other,), 0.0, "names a role this ladder lacks")
         topic, strange = self.topic(text) if claim else self._subject(text, roles, need, document)
+        if _named_in_title_case(text, proper_names(text, list(strange))):
+            # "is working here better than at Home Depot?": a name the guide never uses.
+            return Coverage(
+                False, tuple(topic), tuple(strange), 0.0, "names what the guide never does"
+            )
+        if claim and self._unstated_figure(text):
+            # "is it a 14 days on, 14 days off rotation?": a figure the guide never gives.
+            return Coverage(
+                False, tuple(topic), tuple(strange), 0.0, "a figure the guide never gives"
+            )
         if (
             _QUANTITY.search(text)
             and need is not Need.ORDER
@@ -583,6 +596,13 @@ class Understanding:
             stems = self.corpus_stems
         return sum(stem(w) in stems for w in topic) / len(topic)
 
+    def _unstated_figure(self, text: str) -> bool:
+        """Whether the ask states a number (not part of a role's name: "E5", "L2") that the
+        guide's text never uses."""
+        masked = mask_roles(text, self.ladder, placeholder=" , ").lower()
+        figures = re.findall(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])", masked)
+        return any(f not in self.corpus_figures for f in figures)
+
     def _told_of_roles(self) -> dict[int, set[str]]:
         """Per level, the stems of the general text's sentences that name it (built once)."""
         if self._told_of is None:
@@ -695,7 +715,7 @@ PRESENT_MIN = 0.5
 _NEGATIONS = frozenset(["not", "never", "no", "none", "nobody", "nothing", "without"])
 # "How much / how many / how long" asks for an amount; a guide that states none cannot answer.
 _QUANTITY = re.compile(
-    r"\bhow (?:much|many|long|often|big|large|old)\b|\bwhat (?:percentage|percent|number)\b",
+    r"\bhow (?:much|many|long|often|big|large|old)\b|\bwhat (?:percentage|percent|number|time)\b",
     re.IGNORECASE,
 )
 # Numbers as digits or words, a closed class ("sixteen weeks", "twice a year").
@@ -720,6 +740,15 @@ _UP = re.compile(r"\b(?:after|above|next|higher|beyond|over|up|following|then)\b
 _DOWN = re.compile(r"\b(?:before|below|under|beneath|previous|lower|prior|preceding|down)\b",
                    re.IGNORECASE)  # fmt: skip
 _SELF_CUE = re.compile(r"\b(?:i am|i'm|im|as an?|i work as|i lead|i run|i became|i got)\b")
+
+
+def _named_in_title_case(text: str, words: list[str]) -> bool:
+    """Whether any of words is written as a name in the text ("Depot"), not in capitals ("HV",
+    "CEO": an abbreviation the guide may spell out) nor in lower case ('thought leadership',
+    which the tagger may still call a name)."""
+    return any(
+        re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}\b", text) is not None for w in words
+    )
 
 
 def _embed(embedder: Embedder, texts: list[str], cache: PhraseCache) -> Vectors:
