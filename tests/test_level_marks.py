@@ -447,3 +447,12 @@ def test_a_figure_or_a_name_the_guide_never_gives_is_not_covered(tmp_path: Path)
         assert advisor.ask(question).refused, question
     # A name the guide does use is no reason to refuse.
     assert not advisor.ask("who does the bosun report to, the Harbour Master?").refused
+
+
+def test_what_it_stands_for_is_what_the_guide_must_cover(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "crew.md", GLANCE)
+    # "it" is the car, said before the ask: nothing of the guide.
+    assert advisor.ask("my car keeps stalling at the lights, how do I fix it?").refused
+    # "it" is the rigging, which the guide does cover.
+    rigging = advisor.ask("The rigging on our launch looks worn. Who inspects it?")
+    assert not rigging.refused and "inspects the rigging" in rigging.answer

@@ -32,6 +32,7 @@ from advisor.understand.asks import (
 from advisor.understand.meaning import Coverage, Understanding
 from advisor.understand.normalise import Normaliser
 from advisor.understand.position import placed_level
+from advisor.understand.tagging import nouns
 
 INSTRUCTS = "addresses the assistant"  # the coverage reason of an ask in such a message
 SHORT_FOLLOW_UP = 6  # words: "what about skills?" continues the conversation's role
@@ -182,6 +183,11 @@ class Reader:
         if (ask.claim or ask.presupposes) and claims_order(part, len(ask.roles)):
             # A claim about where levels sit is answered from the ladder's order itself.
             return Coverage(True, (), (), 1.0, "a claim about where levels sit")
+        told = [w for c in context if not roles_in(c, self.ladder) for w in nouns(c)]
+        if not ask.roles and told and _IT.search(part):
+            # "my wifi router keeps dropping out every night, how do I fix it?": what "it" is
+            # was named before the ask (the router), and is what the guide must cover.
+            part = f"{' '.join(told)}: {part}"
         return self.understanding.coverage(
             part,
             list(ask.roles),
@@ -276,6 +282,8 @@ _POINTS_BACK = re.compile(
     r"\b(?:that|there|it|this role|the role|the job|that job|the seat|that seat|that level)\b",
     re.IGNORECASE,
 )
+# A pronoun standing for a thing the message named before its ask.
+_IT = re.compile(r"\b(?:it|that|this|them)\b(?!\s+(?:role|level|job|guide|ladder))", re.I)
 _SELF = re.compile(
     r"\b(?:i am|i'm|im|i work as|i've been|i have been|i lead|i run|i own|i manage|"
     r"my (?:title|role|job|level) is|i just (?:became|got)|currently (?:a|an))\b",

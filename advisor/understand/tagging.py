@@ -46,6 +46,11 @@ def _tags(text: str) -> tuple[tuple[str, str, str], ...]:
     return tuple((t.text.lower(), t.pos_, t.dep_) for t in _pipeline()(text))
 
 
+def nouns(text: str) -> list[str]:
+    """The nouns of the text, in order (lower-case): the things it names."""
+    return [w for w, pos, _ in _tags(text) if pos in ("NOUN", "PROPN")]
+
+
 def wording_words(
     text: str, words: list[str], verbs_only: bool = False, about_text: bool = False
 ) -> list[str]:
