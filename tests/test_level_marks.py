@@ -456,3 +456,45 @@ def test_what_it_stands_for_is_what_the_guide_must_cover(tmp_path: Path) -> None
     # "it" is the rigging, which the guide does cover.
     rigging = advisor.ask("The rigging on our launch looks worn. Who inspects it?")
     assert not rigging.refused and "inspects the rigging" in rigging.answer
+
+
+GARDENS = """# Garden Studio Levels
+
+## Studio Assistant
+
+- Draws planting plans from the designer's sketches
+- Measures gardens on site visits
+
+## Garden Designer
+
+- Designs small gardens from brief to planting plan
+- Presents concepts to homeowners
+
+## Senior Garden Designer
+
+- Leads large schemes and checks designers' drawings
+- Agrees changes of scope with clients
+
+## Studio Lead
+
+- Sets the design direction for a portfolio of projects
+- Runs the weekly design review
+
+## Studio Director
+
+- Holds the studio's key client relationships
+"""
+
+
+def test_a_word_of_a_level_name_does_not_carry_what_the_guide_lacks(tmp_path: Path) -> None:
+    advisor = _advisor(tmp_path, "gardens.md", GARDENS)
+    # "garden" is a word of two levels' names; the degree is what is asked, and the guide has
+    # none: the phrase is measured without the name's word, which brings it near their text.
+    question = "do I need a garden architecture degree to become a studio lead?"
+    assert advisor.ask(question).refused
+    coverage = advisor.reader.read(question).asks[0].coverage
+    assert "garden" in coverage.topic
+    understanding = advisor.reader.understanding
+    assert coverage.similarity == understanding.similarity("architecture degree")
+    assert coverage.similarity < understanding.similarity("garden architecture degree")
+    assert not advisor.ask("what does a garden designer do?").refused
