@@ -293,6 +293,10 @@ def choose_scope(
     # Only the asks' subjects count, not how they are put ("who sits at the top").
     subjects = " ".join(w for s in covering for r in readings[id(s)].asks for w in r.coverage.topic)
     distinct = _own_vocabulary(mentioned or covering, subjects)
+    if not distinct and not subjects.strip():
+        # Nothing asked beyond the ladder itself ("list the grades from bottom to top"): a
+        # word of the message only one ladder's document uses ("grades") says which.
+        distinct = _own_vocabulary(mentioned or covering, text)
     if len(distinct) == 1:
         # "what does the top job in the kitchen do?": a word only one of the ladders'
         # documents uses ("kitchen") says which ladder is meant.

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from advisor import wiring
+from advisor.config import Settings
+from advisor.indexing import update_index
 from advisor.level_shape import designated_level, roman_value, title_names, without_number
 from advisor.models import PassageKind
 from tests.test_level_shape import _advisor, _ladder
@@ -498,3 +501,21 @@ def test_a_word_of_a_level_name_does_not_carry_what_the_guide_lacks(tmp_path: Pa
     assert coverage.similarity == understanding.similarity("architecture degree")
     assert coverage.similarity < understanding.similarity("garden architecture degree")
     assert not advisor.ask("what does a garden designer do?").refused
+
+
+def test_a_word_only_one_ladder_uses_says_which_ladder_a_bare_ask_is_about(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rope.txt").write_text(FAQ, encoding="utf-8")
+    (corpus / "gardens.md").write_text(GARDENS, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dir=corpus, show_progress=False)
+    update_index(corpus, wiring.passage_store(settings), wiring.embedder())
+    advisor = wiring.build_advisor(settings, backend="extractive")
+    # Only the rope ladder speaks of grades: no need to ask which ladder is meant.
+    answer = advisor.ask("list the grades from bottom to top")
+    assert "Trainee Rigger → Rigger → Crew Boss" in answer.answer
+    # Both ladders have levels: a bare ask names neither, and is asked back.
+    assert answer.grounding != "clarification"
+    assert advisor.ask("list the levels from bottom to top").grounding == "clarification"
