@@ -103,7 +103,13 @@ def plan_transition(
         nxt = ladder.next_role(current)
         if nxt is None:  # unreachable while goal is above, kept for a ladder with gaps
             break
-        stages.append(builder.stage(current, nxt))
+        above = ladder.next_role(nxt)
+        # The next level's own bar for the move beyond it ("Grade 5 opens only when ...") is
+        # no skill to build for this move.
+        beyond = [
+            p for p in nxt.skills if above is not None and _names_level(ladder, p, above.level)
+        ]
+        stages.append(builder.stage(current, nxt, _moving_up(ladder, current, nxt), beyond))
         current = nxt
     return TransitionPlan(
         from_role=start.name,
@@ -165,14 +171,20 @@ class _PlanBuilder:
             ]
         )
 
-    def stage(self, current: Role, target: Role) -> PlanStage:
+    def stage(
+        self,
+        current: Role,
+        target: Role,
+        bar: list[Passage] | None = None,
+        beyond: list[Passage] | None = None,
+    ) -> PlanStage:
         summary, summary_citation = "", None
         if target.overview:
             sentences = [s for s in split_sentences(target.overview[0].text) if not s.endswith(":")]
             summary = " ".join(sentences[:2])
             summary_citation = self.cite(target.overview[0])
         responsibilities = self.items(target.responsibilities)
-        skills = self.items(target.skills)
+        skills = self.items([p for p in target.skills if p not in (beyond or [])])
         # Actions and readiness signs keep the guide's own words inside a short frame, so each
         # stays checkable against the passage it cites. What a check-in rates as demonstrated
         # needs no action.
@@ -191,7 +203,13 @@ class _PlanBuilder:
             PlanStep(text=f"Practise {_object(i)}: {_first_sentence(i.text)}", citation=i.citation)
             for i in to_practise
         ]
+        # What the guide itself asks of the current level before the move comes first.
         readiness = [
+            PlanStep(
+                text=f"The guide's bar for the move: {_without_label(p)}", citation=self.cite(p)
+            )
+            for p in bar or []
+        ] + [
             PlanStep(
                 text=f"Ready when this already describes your work: {_first_sentence(i.text)}",
                 citation=i.citation,
@@ -212,6 +230,22 @@ class _PlanBuilder:
             actions=actions,
             readiness=readiness,
         )
+
+
+def _moving_up(ladder: CareerLadder, current: Role, target: Role) -> list[Passage]:
+    """The current level's lines on what it takes to reach the next one: those that name it
+    ("Moving up: Ready for L2 when ...", "How does a Party Chief become a Project Surveyor?
+    By ...")."""
+    return [p for p in current.skills if _names_level(ladder, p, target.level)]
+
+
+def _names_level(ladder: CareerLadder, passage: Passage, level: int) -> bool:
+    return any(m.role.level == level for m in ladder.mentions(passage.text))
+
+
+def _without_label(passage: Passage) -> str:
+    """The passage's text without a label that only says what it is ("Moving up: ...")."""
+    return item_parts(passage)[1] if passage.title else passage.text
 
 
 def _first_sentence(text: str) -> str:

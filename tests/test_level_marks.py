@@ -12,6 +12,7 @@ from advisor.config import Settings
 from advisor.indexing import update_index
 from advisor.level_shape import designated_level, roman_value, title_names, without_number
 from advisor.models import PassageKind
+from advisor.planning import plan_transition
 from tests.test_level_shape import _advisor, _ladder
 
 
@@ -70,7 +71,7 @@ Q: What does a Rigger need to be good at?
 A: Anchor selection and calm radio calls.
 
 Q: How does a Rigger become a Crew Boss?
-A: By leading a descent team without a rework report.
+A: By leading a descent team as acting crew boss without a rework report.
 
 === GRADE 3: CREW BOSS (CB) ===
 
@@ -93,7 +94,9 @@ def test_an_faq_handbook_reads_as_a_ladder(tmp_path: Path) -> None:
     assert [p.text for p in trainee.skills] == [
         "Knot craft, a head for heights and tidy rope bags."
     ]
-    assert "By leading a descent team without a rework report." in [p.text for p in rigger.skills]
+    assert "By leading a descent team as acting crew boss without a rework report." in [
+        p.text for p in rigger.skills
+    ]
     # An answer that says nothing of its own question keeps the question beside it.
     assert "Who does a TR answer to? The Crew Boss on the job." in [
         p.text for p in trainee.overview
@@ -519,3 +522,17 @@ def test_a_word_only_one_ladder_uses_says_which_ladder_a_bare_ask_is_about(
     # Both ladders have levels: a bare ask names neither, and is asked back.
     assert answer.grounding != "clarification"
     assert advisor.ask("list the levels from bottom to top").grounding == "clarification"
+
+
+def test_a_plan_carries_the_current_levels_own_bar_for_the_move(tmp_path: Path) -> None:
+    ladder = _ladder(tmp_path, "rope.txt", FAQ)
+    move = plan_transition(ladder, "Rigger", "Crew Boss")
+    ready = [s.text for s in move.stages[0].readiness]
+    # "How does a Rigger become a Crew Boss? By leading ...": the rigger's own line on it.
+    assert ready[0] == (
+        "The guide's bar for the move: By leading a descent team as acting crew boss without a "
+        "rework report."
+    )
+    # The next level's bar for the move beyond it is no skill to build for this one.
+    first = plan_transition(ladder, "Trainee Rigger", "Rigger").stages[0]
+    assert [i.text for i in first.skills] == ["Anchor selection and calm radio calls."]
