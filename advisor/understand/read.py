@@ -183,11 +183,18 @@ class Reader:
         if (ask.claim or ask.presupposes) and claims_order(part, len(ask.roles)):
             # A claim about where levels sit is answered from the ladder's order itself.
             return Coverage(True, (), (), 1.0, "a claim about where levels sit")
+        found = self._coverage(part, ask, context)
         told = [w for c in context if not roles_in(c, self.ladder) for w in nouns(c)]
-        if not ask.roles and told and _IT.search(part):
+        if found.covered and not ask.roles and told and _IT.search(part):
             # "my wifi router keeps dropping out every night, how do I fix it?": what "it" is
-            # was named before the ask (the router), and is what the guide must cover.
-            part = f"{' '.join(told)}: {part}"
+            # was named before the ask (the router), and the guide must cover it too. Only
+            # the decision changes: a covered ask keeps its own topic for the answer.
+            named = self._coverage(f"{' '.join(told)}: {part}", ask, context)
+            if not named.covered:
+                return named
+        return found
+
+    def _coverage(self, part: str, ask: Ask, context: list[str]) -> Coverage:
         return self.understanding.coverage(
             part,
             list(ask.roles),
