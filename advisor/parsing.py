@@ -157,6 +157,7 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
             asked = block
             continue
         question, asked = asked, None
+        label = paragraph_label(block.text) if block.kind == "paragraph" else None
         if block.kind == "heading":
             level = levels.get(section, heading_level(section))
             own = levels.get(block.text, heading_level(block.text))
@@ -178,7 +179,6 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
             pieces, kind = [block.text], listed or by_marker.get(block.marker, lead_kind)
         else:
             pieces, kind = _paragraph_pieces(block.text), prose_kind
-            label = paragraph_label(block.text)
             named_by = question.text if question else label
             said = _lead_kind(named_by) if named_by else PassageKind.OVERVIEW
             if said is not PassageKind.OVERVIEW:
@@ -190,7 +190,6 @@ def read_document(doc: SourceDocument) -> ParsedDocument:
                 # answers, so the question stays with it.
                 pieces = [f"{question.text} {pieces[0]}", *pieces[1:]]
         at, level = section, levels.get(section, heading_level(section))
-        label = paragraph_label(block.text) if block.kind == "paragraph" else None
         if label in labelled:
             # "Design Lead (DL): Runs the weekly design review" under "Technical craft": the
             # level's item, titled by its area, quoted under the level's label.

@@ -166,20 +166,18 @@ class Understanding:
         }
         self.framing = framing_words()
         self.framing_stems = {stem(w) for w in self.framing}
+        sentences = [(p.level, x) for p in passages for x in split_sentences(p.text)]
         # Topics are short ("technical understanding"), so they are compared with short texts:
         # item titles and single sentences, where a whole passage would dilute the match.
-        phrases = sorted(
-            {x for p in passages for x in [p.title or "", *split_sentences(p.text)] if x}
-        )
+        phrases = sorted({p.title for p in passages if p.title} | {x for _, x in sentences if x})
         self.phrases = phrases
-        self.sentence_stems = [
-            {stem(t) for t in tokens(x)} for p in passages for x in split_sentences(p.text)
-        ]
-        # Sentences that state an amount ("a team of four to eight analysts"), with their level.
+        self.sentence_stems = [{stem(t) for t in tokens(x)} for _, x in sentences]
+        # Sentences that state an amount ("a team of four to eight analysts"): their level, their
+        # row among the phrases (embedded below), their stems.
+        row = {x: i for i, x in enumerate(phrases)}
         self.amounts = [
-            (p.level, x, {stem(t) for t in tokens(x)})
-            for p in passages
-            for x in split_sentences(p.text)
+            (level, row[x], stems)
+            for (level, x), stems in zip(sentences, self.sentence_stems, strict=True)
             if _AMOUNT.search(x)
         ]
         # The same texts at every start: read from the phrase cache when there is one.
@@ -636,7 +634,7 @@ class Understanding:
         # ("reviews every six months") answered a held-out set's "how many ..." it does not
         # answer, one of 36 refusals, when they counted.
         levels = {r.level for r in roles}
-        found = [(sentence, stems) for level, sentence, stems in self.amounts if level in levels]
+        found = [(row, stems) for level, row, stems in self.amounts if level in levels]
         if not found:
             return False
         # The ask's own words, wording included ("how long am I paired with them?" asks of
@@ -650,7 +648,7 @@ class Understanding:
         if any(asked & stems for _, stems in found):
             return True
         vector = self.embedder.embed([text])[0]
-        vectors = self.embedder.embed([sentence for sentence, _ in found])
+        vectors = self.phrase_vectors[[row for row, _ in found]]
         return float(np.max(vectors @ vector)) >= AMOUNT_MIN
 
     def similarity(self, phrase: str) -> float:
